@@ -1,0 +1,53 @@
+"""``acctivate-qbo``: the command line (sync, status, log, sandbox, ...)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from acctivate_qbo_plugin import __version__
+
+__all__ = ["main"]
+
+# Each command is a module with add_parser(subparsers) and run(args) -> exit code; imported
+# only when chosen, so `acctivate-qbo --help` stays instant.
+COMMANDS = {
+    "sync": "acctivate_qbo_plugin.cli.sync_cmd",
+    "status": "acctivate_qbo_plugin.cli.status_cmd",
+    "log": "acctivate_qbo_plugin.cli.log_cmd",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(
+        prog="acctivate-qbo",
+        description="Keep a host inventory ERP in sync with QuickBooks Online.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMANDS.values():
+        importlib.import_module(module).add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

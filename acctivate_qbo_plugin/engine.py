@@ -1,0 +1,204 @@
+"""One sync run: sections in order, each with its window, its result and its sync time.
+
+The engine, not the section, decides how a section ended and whether its sync time moves:
+- success (no problems) or warning (only warnings): the sync time advances to the window's
+  upper bound read at the section's start, minus the overlap;
+- error: it holds (``on_record_error = "hold"``), or, in ``"quarantine"`` mode, advances when
+  every error belongs to a named record, and those records go on the retry list; the section
+  stays red while the retry list holds anything.
+A section that raises is an error for that section only; the run goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from acctivate_qbo_plugin.clock import Clock
+from acctivate_qbo_plugin.config import Settings
+from acctivate_qbo_plugin.sections.catalog import SectionCatalog
+from acctivate_qbo_plugin.sections.context import Problem, SectionContext
+from acctivate_qbo_plugin.state.store import SectionSyncTime, StateStore
+from acctivate_qbo_plugin.status import StatusReporter
+from hookspecs import Counts, Outcome, SectionResult, SyncResult, SyncRun, worst_outcome
+
+__all__ = ["RunRequest", "SyncEngine"]
+
+log = logging.getLogger(__name__)
+
+MAX_RESULT_MESSAGES = 50
+UNEXPECTED_FIX = (
+    "This was unexpected: the host's log has the details. Fix the cause, then sync again; "
+    "nothing was skipped, the section reviews the same records next time."
+)
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What a run was asked to do: some sections (or all), and why."""
+
+    sections: frozenset[str] = frozenset()
+    every_section: bool = False
+    triggers: tuple[str, ...] = ()
+
+    @property
+    def trigger(self) -> str:
+        """The trigger shown to the user: the menu wins (it opens the sync window)."""
+        if "menu" in self.triggers:
+            return "menu"
+        return self.triggers[0] if self.triggers else "unknown"
+
+
+@dataclass
+class SyncEngine:
+    catalog: SectionCatalog
+    store: StateStore
+    reporter: StatusReporter
+    clock: Clock
+    services: Any = None
+
+    def run(self, request: RunRequest, settings: Settings, stop: threading.Event) -> SyncResult:
+        requested: Iterable[str] = self.catalog.names if request.every_section else request.sections
+        plan = self.catalog.plan(requested, settings.enabled)
+        started = self.clock.now()
+        run_id = self.store.start_run(request.trigger, plan, started)
+        run = SyncRun(id=run_id, trigger=request.trigger, sections=plan, started_at=started)
+        log.info("sync run %s (%s): %s", run_id, run.trigger, ", ".join(plan) or "nothing enabled")
+        self.reporter.sync_started(run)
+        results: dict[str, SectionResult] = {}
+        stopped_early = False
+        try:
+            for name in plan:
+                if stop.is_set():
+                    stopped_early = True  # closing: never start a section we cannot finish
+                    break
+                results[name] = self._run_section(run, name, settings, stop)
+        finally:
+            outcome = worst_outcome(r.outcome for r in results.values())
+            if stopped_early:
+                skipped = ", ".join(n for n in plan if n not in results)
+                log.info("sync run %s stopped early (host closing); not run: %s", run_id, skipped)
+            result = SyncResult(
+                outcome=outcome,
+                sections=dict(results),
+                counts=sum((r.counts for r in results.values()), Counts()),
+                messages=tuple(m for r in results.values() for m in r.messages)[
+                    :MAX_RESULT_MESSAGES
+                ],
+                stopped_early=stopped_early,
+            )
+            self.store.finish_run(run_id, outcome, self.clock.now(), stopped_early)
+            self.reporter.sync_finished(run, result)
+        return result
+
+    # -- one section ---------------------------------------------------------------------
+
+    def _run_section(
+        self, run: SyncRun, name: str, settings: Settings, stop: threading.Event
+    ) -> SectionResult:
+        self.reporter.section_started(run, name)
+        since = self.store.sync_time(name)
+        host_until = self.store.database_now()  # read BEFORE the section looks at any row
+        row_id = self.store.start_section(run.id, name, self.clock.now(), since.sync_time)
+        ctx = SectionContext(
+            run=run,
+            section=name,
+            settings=settings,
+            since=since,
+            host_until=host_until,
+            services=self.services,
+            retry=tuple(self.store.retry_records(name)),
+            _progress=lambda done, total: self.reporter.section_progress(run, name, done, total),
+            _stop=stop,
+        )
+        try:
+            self.catalog.get(name)().sync(ctx)
+        except Exception as exc:
+            log.exception("section %s raised", name)
+            ctx.error(
+                f"the {name} section stopped: {exc}",
+                code=str(getattr(exc, "code", None) or type(exc).__name__)[:20],
+                fix_hint=getattr(exc, "fix_hint", None) or UNEXPECTED_FIX,
+            )
+        return self._finish_section(run, name, settings, ctx, row_id)
+
+    def _finish_section(
+        self, run: SyncRun, name: str, settings: Settings, ctx: SectionContext, row_id: int
+    ) -> SectionResult:
+        errors, warnings = ctx.errors, ctx.warnings
+        section_errors = [e for e in errors if e.record is None]
+        failed = {e.record: e for e in errors if e.record is not None}
+        quarantine = settings.sync.on_record_error == "quarantine"
+        still_waiting = {r.record for r in ctx.retry} - ctx.passed_records - set(failed)
+
+        advance = not errors or (quarantine and not section_errors)
+        outcome: Outcome
+        if errors or (quarantine and still_waiting):
+            outcome = "error"
+        elif warnings:
+            outcome = "warning"
+        else:
+            outcome = "success"
+
+        overlap = timedelta(seconds=settings.sync.overlap_seconds)
+        new_times = (
+            SectionSyncTime(
+                name,
+                ctx.host_until - overlap,
+                ctx.qbo_until - overlap if ctx.qbo_until is not None else None,
+            )
+            if advance
+            else None
+        )
+        finished = self.clock.now()
+        counts = ctx.totals()
+        self.store.add_log(run.id, name, finished, (p.log_entry() for p in ctx.problems))
+        self.store.complete_section(
+            row_id,
+            outcome=outcome,
+            counts={
+                "created": counts.created,
+                "updated": counts.updated,
+                "deleted": counts.deleted,
+                "unchanged": counts.unchanged,
+                "warnings": counts.warnings,
+                "errors": counts.errors,
+            },
+            finished_at=finished,
+            advance_to=new_times,
+            failed=[(r, e.code, e.message) for r, e in failed.items()] if quarantine else (),
+            passed=ctx.passed_records,
+        )
+        sync_time = new_times.sync_time if new_times else ctx.since.sync_time
+        result = SectionResult(
+            section=name,
+            outcome=outcome,
+            counts=counts,
+            messages=_messages(ctx.problems, still_waiting if quarantine else set()),
+            sync_time=sync_time,
+        )
+        self.reporter.section_finished(run, name, result)
+        log.info("section %s: %s %s", name, outcome, counts)
+        return result
+
+
+def _messages(problems: list[Problem], waiting: set[str]) -> tuple[str, ...]:
+    lines = [_line(p) for p in problems]
+    if waiting:
+        lines.append(
+            f"{len(waiting)} record(s) still on the retry list: {', '.join(sorted(waiting))}"
+        )
+    if len(lines) > MAX_RESULT_MESSAGES:
+        more = len(lines) - MAX_RESULT_MESSAGES + 1
+        lines = [*lines[: MAX_RESULT_MESSAGES - 1], f"... and {more} more in the sync log"]
+    return tuple(lines)
+
+
+def _line(problem: Problem) -> str:
+    if problem.record and problem.record not in problem.message:
+        return f"{problem.record}: {problem.message}"
+    return problem.message

@@ -1,0 +1,1 @@
+"""Alembic migrations for the plugin tables (and, later, the reference host schema)."""
