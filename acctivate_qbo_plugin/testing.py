@@ -37,10 +37,13 @@ TEST_DATABASE_ENV = "ACCTIVATE_QBO_TEST_DATABASE_URL"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    import importlib
+
     try:  # the sandbox lands with #3
-        config.pluginmanager.import_plugin("acctivate_qbo_plugin.sandbox.fixtures")
+        importlib.import_module("acctivate_qbo_plugin.sandbox.fixtures")
     except ImportError:
-        pass
+        return
+    config.pluginmanager.import_plugin("acctivate_qbo_plugin.sandbox.fixtures")
 
 
 def test_database_server_url() -> str | None:
