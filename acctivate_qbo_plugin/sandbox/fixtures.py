@@ -1,0 +1,42 @@
+"""pytest fixtures for a running QBO sandbox.
+
+Import them into a ``conftest.py`` (the project's pytest plugin re-exports them)::
+
+    from acctivate_qbo_plugin.sandbox.fixtures import qbo_sandbox, qbo_sandbox_factory  # noqa: F401
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from acctivate_qbo_plugin.sandbox.server import SandboxServer
+from acctivate_qbo_plugin.sandbox.settings import SandboxSettings
+
+__all__ = ["qbo_sandbox", "qbo_sandbox_factory"]
+
+
+@pytest.fixture
+def qbo_sandbox() -> Iterator[SandboxServer]:
+    """A started sandbox with default settings on a free port, stopped after the test."""
+    with SandboxServer(SandboxSettings()) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def qbo_sandbox_factory() -> Iterator[Callable[..., SandboxServer]]:
+    """Call with SandboxSettings overrides, e.g. ``qbo_sandbox_factory(refresh_grace=0)``;
+    every sandbox it starts is stopped after the test."""
+    started: list[SandboxServer] = []
+
+    def start(**overrides: Any) -> SandboxServer:
+        settings = SandboxSettings().with_overrides(**overrides)
+        sandbox = SandboxServer(settings).start()
+        started.append(sandbox)
+        return sandbox
+
+    yield start
+    for sandbox in reversed(started):
+        sandbox.stop()
