@@ -64,6 +64,8 @@ class SyncEngine:
     def run(self, request: RunRequest, settings: Settings, stop: threading.Event) -> SyncResult:
         requested: Iterable[str] = self.catalog.names if request.every_section else request.sections
         plan = self.catalog.plan(requested, settings.enabled)
+        if self.services is not None and hasattr(self.services, "begin_run"):
+            self.services.begin_run([(n, self.catalog.get(n).qbo_entities) for n in plan])
         started = self.clock.now()
         run_id = self.store.start_run(request.trigger, plan, started)
         run = SyncRun(id=run_id, trigger=request.trigger, sections=plan, started_at=started)
@@ -130,8 +132,8 @@ class SyncEngine:
         self, run: SyncRun, name: str, settings: Settings, ctx: SectionContext, row_id: int
     ) -> SectionResult:
         errors, warnings = ctx.errors, ctx.warnings
-        section_errors = [e for e in errors if e.record is None]
-        failed = {e.record: e for e in errors if e.record is not None}
+        section_errors = [e for e in errors if e.retry_key is None]
+        failed = {e.retry_key: e for e in errors if e.retry_key is not None}
         quarantine = settings.sync.on_record_error == "quarantine"
         still_waiting = {r.record for r in ctx.retry} - ctx.passed_records - set(failed)
 

@@ -11,10 +11,13 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hookspecs import Indicator, MenuItem, SectionResult, SyncResult, SyncRun
 from hookspecs.manager import make_plugin_manager
+
+if TYPE_CHECKING:
+    from acctivate_qbo_plugin.reference_host.erp import ReferenceErp
 
 __all__ = ["STATUS_HOOKS", "FakeHost", "HookCall"]
 
@@ -65,6 +68,8 @@ class FakeHost:
             configure_host(self, runtime_options)
         self.started = False
         self.closed = False
+        self._erp: ReferenceErp | None = None
+        self.sandbox: Any = None  # the local QBO sandbox, when connected to one
 
     @property
     def hook(self) -> Any:
@@ -87,21 +92,50 @@ class FakeHost:
     def search_list(self, list_name: str, query: str = "") -> None:
         self.pm.hook.acctivate_list_searched(host=self, list_name=list_name, query=query)
 
-    def post_inventory(self, transaction_ids: Sequence[str | int] = ()) -> None:
-        self.pm.hook.acctivate_inventory_posted(host=self, transaction_ids=list(transaction_ids))
+    # Documents: written to the host database as the ERP would, then the event fires.
 
-    def post_invoice(self, invoice_ids: Sequence[str | int] = ()) -> None:
-        self.pm.hook.acctivate_invoice_posted(
-            host=self, invoice_ids=list(invoice_ids), kind="invoice"
-        )
+    @property
+    def erp(self) -> ReferenceErp:
+        """The reference ERP on this host's database (its tables created on first use)."""
+        if self._erp is None:
+            from acctivate_qbo_plugin.reference_host.erp import ReferenceErp
+            from acctivate_qbo_plugin.state.db import make_engine
 
-    def post_po_invoice(self, invoice_ids: Sequence[str | int] = ()) -> None:
-        self.pm.hook.acctivate_invoice_posted(
-            host=self, invoice_ids=list(invoice_ids), kind="po_invoice"
-        )
+            if self.database_url is None:
+                raise RuntimeError("this fake host has no database_url")
+            self._erp = ReferenceErp(make_engine(self.database_url))
+        return self._erp
 
-    def create_customer(self, customer_id: str | int = "") -> None:
+    def create_customer(self, name: str, **fields: Any) -> int:
+        customer_id = self.erp.create_customer(name, **fields)
+        self.fire_customer_created(customer_id)
+        return customer_id
+
+    def post_invoice(self, customer: int | str, lines: Sequence[Any], **options: Any) -> int:
+        invoice_id = self.erp.post_invoice(customer, lines, **options)
+        self.fire_invoice_posted([invoice_id], "invoice")
+        return invoice_id
+
+    def post_po_invoice(self, vendor: int | str, lines: Sequence[Any], **options: Any) -> int:
+        po_invoice_id = self.erp.post_po_invoice(vendor, lines, **options)
+        self.fire_invoice_posted([po_invoice_id], "po_invoice")
+        return po_invoice_id
+
+    def post_inventory(self, product: int | str, qty_delta: Any, **options: Any) -> int:
+        transaction_id = self.erp.post_inventory(product, qty_delta, **options)
+        self.fire_inventory_posted([transaction_id])
+        return transaction_id
+
+    # Bare events, for tests of the plugin's reactions alone.
+
+    def fire_customer_created(self, customer_id: str | int) -> None:
         self.pm.hook.acctivate_customer_created(host=self, customer_id=customer_id)
+
+    def fire_invoice_posted(self, invoice_ids: Sequence[str | int], kind: str = "invoice") -> None:
+        self.pm.hook.acctivate_invoice_posted(host=self, invoice_ids=list(invoice_ids), kind=kind)
+
+    def fire_inventory_posted(self, transaction_ids: Sequence[str | int]) -> None:
+        self.pm.hook.acctivate_inventory_posted(host=self, transaction_ids=list(transaction_ids))
 
     def menu_items(self) -> list[MenuItem]:
         return [item for items in self.pm.hook.acctivate_menu_items(host=self) for item in items]
@@ -131,6 +165,15 @@ class FakeHost:
             raise AssertionError(
                 f"{self.runtime.runner.runs_finished} of {count} runs finished in {timeout} s"
             )
+
+    def sync_now(self, timeout: float = 60.0) -> SyncResult:
+        """Choose "Sync with QuickBooks", wait until nothing is pending or running, and return
+        the last run's result (events fired just before join the same run)."""
+        before = len(self.run_results())
+        self.click_menu()
+        self.wait_for_call("acctivate_sync_finished", count=before + 1, timeout=timeout)
+        self.wait_until_idle(timeout)
+        return self.run_results()[-1]
 
     def wait_for_call(self, name: str, count: int = 1, timeout: float = 30.0) -> None:
         with self._calls_changed:

@@ -70,6 +70,7 @@ class SyncRunner:
         self._immediate = False
         # state (guarded by _cond)
         self._running = False
+        self._starting = True  # until the thread has read its config and queued its start-up run
         self._wake_at: float | None = None
         self._next_timer_at: float | None = None
         self.runs_started = 0
@@ -133,7 +134,8 @@ class SyncRunner:
         """Block (real time) until nothing is pending or running; False on timeout."""
         with self._cond:
             return self._cond.wait_for(
-                lambda: not self._running and self._first_at is None, timeout
+                lambda: not self._starting and not self._running and self._first_at is None,
+                timeout,
             )
 
     def wait_runs_finished(self, count: int, timeout: float) -> bool:
@@ -157,6 +159,9 @@ class SyncRunner:
                 self._next_timer_at = start + timing.interval_seconds
             if timing.sync_on_start:
                 self.request(trigger="startup", every_section=True)
+            with self._cond:
+                self._starting = False
+                self._clock.notify(self._cond)
             while True:
                 batch = self._next_batch()
                 if batch is None:

@@ -15,6 +15,7 @@ from acctivate_qbo_plugin.engine import RunRequest, SyncEngine
 from acctivate_qbo_plugin.live_config import LiveConfig
 from acctivate_qbo_plugin.runner import RunnerTiming, SyncRunner
 from acctivate_qbo_plugin.sections.catalog import SectionCatalog
+from acctivate_qbo_plugin.services import default_services
 from acctivate_qbo_plugin.state.db import redact_url
 from acctivate_qbo_plugin.state.store import StateStore
 from acctivate_qbo_plugin.status import StatusReporter
@@ -31,7 +32,9 @@ ServicesFactory = Callable[[Settings, StateStore], Any]
 class RuntimeOptions:
     """How a host's runtime is built; the defaults are what a real host gets.
 
-    Tests (through the fake host) inject a clock, their own sections, or services.
+    Tests (through the fake host) inject a clock, their own sections, or services; a host
+    whose schema is not the reference one passes a ``services_factory`` that returns
+    :class:`~acctivate_qbo_plugin.services.SyncServices` over its own ``HostData``.
     """
 
     clock: Clock | None = None
@@ -94,6 +97,8 @@ class HostRuntime:
             )
         if self.config is not None:
             self.config.stop_watching()
+        if stopped and self._services is not None:
+            self._services.close()
         if stopped and self._store is not None:
             self._store.close()
         return stopped
@@ -157,8 +162,10 @@ class HostRuntime:
                     self._store = None
                 self._store = StateStore.open(url)
                 self._store_url = url
-                factory = self.options.services_factory
-                self._services = factory(settings, self._store) if factory else None
+                if self._services is not None:
+                    self._services.close()
+                factory = self.options.services_factory or default_services
+                self._services = factory(settings, self._store)
             return self._store
 
     def _report_unrecorded_run(

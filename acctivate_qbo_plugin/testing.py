@@ -15,6 +15,11 @@ Fixtures:
     One such host with the defaults (not started).
 ``qbo_sandbox`` / ``qbo_sandbox_factory``
     The local QBO sandbox server (see :mod:`acctivate_qbo_plugin.sandbox.fixtures`).
+``connected_host_factory``
+    ``connected_host_factory(sync={...}, sections={...}, sandbox=None, **options)``: a fake
+    host whose plugin is connected to a fresh local sandbox (tokens in its token store,
+    ``[qbo]`` pointing at the sandbox), syncing at once on request (no debounce, no start-up
+    sync), started unless ``start=False``; ``host.sandbox`` is the server.
 
 Imports are lazy so that merely having this package installed costs other projects' test
 runs nothing.
@@ -37,12 +42,6 @@ TEST_DATABASE_ENV = "ACCTIVATE_QBO_TEST_DATABASE_URL"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    import importlib
-
-    try:  # the sandbox lands with #3
-        importlib.import_module("acctivate_qbo_plugin.sandbox.fixtures")
-    except ImportError:
-        return
     config.pluginmanager.import_plugin("acctivate_qbo_plugin.sandbox.fixtures")
 
 
@@ -115,3 +114,48 @@ def fake_host_factory(
 @pytest.fixture
 def fake_host(fake_host_factory: Callable[..., FakeHost]) -> FakeHost:
     return fake_host_factory()
+
+
+@pytest.fixture
+def connected_host_factory(
+    fake_host_factory: Callable[..., FakeHost],
+    qbo_sandbox_factory: Callable[..., Any],
+    tmp_path: Path,
+) -> Callable[..., FakeHost]:
+    from acctivate_qbo_plugin.local_setup import connect_local_sandbox
+
+    count = 0
+
+    def make(
+        *,
+        sandbox: Any = None,
+        sync: dict[str, Any] | None = None,
+        sections: dict[str, bool] | None = None,
+        sandbox_settings: dict[str, Any] | None = None,
+        start: bool = True,
+        **options: Any,
+    ) -> FakeHost:
+        nonlocal count
+        count += 1
+        server = sandbox or qbo_sandbox_factory(**(sandbox_settings or {}))
+        directory = tmp_path / f"company{count}"
+        connect_local_sandbox(
+            directory,
+            server,
+            {
+                "sync": {
+                    "debounce_seconds": 0,
+                    "max_delay_seconds": 0,
+                    "sync_on_start": False,
+                    **(sync or {}),
+                },
+                "sections": dict(sections or {}),
+            },
+        )
+        host = fake_host_factory(data_dir=directory, **options)
+        host.sandbox = server
+        if start:
+            host.start()
+        return host
+
+    return make

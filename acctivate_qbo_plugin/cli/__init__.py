@@ -14,9 +14,11 @@ __all__ = ["main"]
 # Each command is a module with add_parser(subparsers) and run(args) -> exit code; imported
 # only when chosen, so `acctivate-qbo --help` stays instant.
 COMMANDS = {
+    "demo": "acctivate_qbo_plugin.cli.demo_cmd",
     "sync": "acctivate_qbo_plugin.cli.sync_cmd",
     "status": "acctivate_qbo_plugin.cli.status_cmd",
     "log": "acctivate_qbo_plugin.cli.log_cmd",
+    "sandbox": "acctivate_qbo_plugin.cli.sandbox_cmd",
 }
 
 
@@ -36,8 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["sandbox"]:
+        # The sandbox server has its own options (and --help); hand them over untouched.
+        from acctivate_qbo_plugin.sandbox.cli import main as sandbox_main
+
+        return sandbox_main(arguments[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -28,6 +28,12 @@ class Problem:
     qbo_id: str | None = None
     code: str | None = None
     fix_hint: str | None = None
+    key: str | None = None
+    """The record's key on the retry list (its host key); the label otherwise."""
+
+    @property
+    def retry_key(self) -> str | None:
+        return self.key or self.record
 
     def log_entry(self) -> NewLogEntry:
         return NewLogEntry(
@@ -96,11 +102,12 @@ class SectionContext:
         qbo_id: str | None = None,
         code: str | None = None,
         fix_hint: str | None = None,
+        key: str | None = None,
     ) -> None:
         """Something that must be fixed. With ``record``: that record failed (in quarantine
-        mode it goes to the retry list and the rest moves on); without: the section as a
-        whole failed and its sync time holds whatever the mode."""
-        self.problems.append(Problem("error", message, record, qbo_id, code, fix_hint))
+        mode it goes to the retry list, under ``key`` if given, and the rest moves on);
+        without: the section as a whole failed and its sync time holds whatever the mode."""
+        self.problems.append(Problem("error", message, record, qbo_id, code, fix_hint, key))
 
     def passed(self, record: str) -> None:
         """A record from :attr:`retry` went through: take it off the retry list."""

@@ -1,17 +1,43 @@
-"""The vendors section: vendors (pull)."""
+"""The vendors section: QBO's vendors into the host (QBO owns them)."""
 
 from __future__ import annotations
 
-from acctivate_qbo_plugin.sections.base import Direction, Section
-from acctivate_qbo_plugin.sections.context import SectionContext
+from typing import Any
+
+from acctivate_qbo_plugin.sections.pull import PullSection, PullUnit
+from acctivate_qbo_plugin.sections.support import (
+    References,
+    flag,
+    nested_text,
+    ref_value,
+    text,
+)
 
 
-class VendorsSection(Section):
+def vendor_fields(entity: dict[str, Any], refs: References) -> dict[str, Any]:
+    return {
+        "name": text(entity, "DisplayName", required=True),
+        "company": text(entity, "CompanyName"),
+        "email": nested_text(entity, "PrimaryEmailAddr", "Address"),
+        "phone": nested_text(entity, "PrimaryPhone", "FreeFormNumber"),
+        "vendor_no": text(entity, "AcctNum"),
+        "terms_key": refs.host_key("terms", ref_value(entity, "TermRef")),
+        "active": flag(entity, "Active", True),
+    }
+
+
+VENDORS = PullUnit(
+    qbo_entity="Vendor",
+    kind="vendor",
+    to_host=vendor_fields,
+    name=lambda e: str(e.get("DisplayName") or ""),
+    label="vendor",
+)
+
+
+class VendorsSection(PullSection):
     name = "vendors"
-    direction = Direction.PULL
     qbo_entities = ("Vendor",)
     host_side = "vendors"
     prerequisites = ("code_tables",)
-
-    def sync(self, ctx: SectionContext) -> None:
-        raise NotImplementedError("the vendors section arrives with issue 4")
+    units = (VENDORS,)

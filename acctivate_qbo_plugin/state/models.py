@@ -9,7 +9,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from acctivate_qbo_plugin.state.types import UtcDateTime
 
-__all__ = ["Base", "SyncLogEntry", "SyncRetry", "SyncRunRow", "SyncRunSectionRow", "SyncTime"]
+__all__ = [
+    "Base",
+    "SyncLogEntry",
+    "SyncMap",
+    "SyncRetry",
+    "SyncRunRow",
+    "SyncRunSectionRow",
+    "SyncTime",
+]
 
 
 class Base(DeclarativeBase):
@@ -102,3 +110,36 @@ class SyncRetry(Base):
     last_failed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     code: Mapped[str | None] = mapped_column(String(20))
     message: Mapped[str] = mapped_column(Text)
+
+
+class SyncMap(Base):
+    """``tbSyncMap``: which QBO record each host record is, and what was last exchanged.
+
+    ``fingerprint`` is a hash of the payload last sent to (or received from) QBO for this
+    record: when the host record would produce the same payload again, nothing is sent.
+    ``state`` is ``"pending"`` between deciding to create a record in QBO and learning its
+    Id: a crash in that gap is found on the next run, which looks the record up in QBO (by
+    its number or name) before ever creating it again; ``"failed"`` when QBO refused the
+    create. ``attempts`` counts writes QBO refused since the last success: it goes into the
+    next write's requestid, because QBO answers a repeated requestid with the first answer,
+    refusal included.
+    """
+
+    __tablename__ = "tbSyncMap"
+
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    host_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    qbo_entity: Mapped[str] = mapped_column(String(40))
+    qbo_id: Mapped[str | None] = mapped_column(String(40))
+    sync_token: Mapped[str | None] = mapped_column(String(20))
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    qbo_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    state: Mapped[str] = mapped_column(String(10), default="synced")
+    natural_key: Mapped[str | None] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        Index("ux_tbSyncMap_qbo", "qbo_entity", "qbo_id", unique=True),
+        Index("ix_tbSyncMap_state", "kind", "state"),
+    )

@@ -17,10 +17,18 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 # Alembic's ``op`` and ``context`` are module-level proxies: two threads migrating at once (two
-# hosts in one process) would trample each other, so migrations take turns.
-_MIGRATING = threading.Lock()
+# hosts in one process, or the plugin's tables and the host's) would trample each other, so
+# every migration in the process takes turns.
+MIGRATING = threading.Lock()
 
-__all__ = ["SchemaError", "alembic_config", "current_revision", "ensure_schema", "head_revision"]
+__all__ = [
+    "MIGRATING",
+    "SchemaError",
+    "alembic_config",
+    "current_revision",
+    "ensure_schema",
+    "head_revision",
+]
 
 
 class SchemaError(RuntimeError):
@@ -55,7 +63,7 @@ def ensure_schema(engine: Engine) -> str:
     try:
         if current_revision(engine) == head:
             return head
-        with _MIGRATING:
+        with MIGRATING:
             if current_revision(engine) != head:
                 command.upgrade(alembic_config(engine), "head")
     except Exception as exc:

@@ -17,7 +17,7 @@ def step(clock: FakeClock, seconds: float) -> None:
 def test_events_wait_for_the_quiet_period_and_run_once(
     clocked_host: FakeHost, scripted: ScriptedSections, fake_clock: FakeClock
 ) -> None:
-    clocked_host.create_customer("C1")
+    clocked_host.fire_customer_created("C1")
     step(fake_clock, 1.5)
     clocked_host.open_lookup("vendor")  # another event restarts the 2 s quiet period
     step(fake_clock, 1.5)
@@ -37,11 +37,11 @@ def test_a_steady_stream_of_events_runs_after_max_delay(
     clocked_host: FakeHost, scripted: ScriptedSections, fake_clock: FakeClock
 ) -> None:
     for _ in range(9):
-        clocked_host.post_inventory([1])
+        clocked_host.fire_inventory_posted([1])
         step(fake_clock, 1.0)
     assert clocked_host.runs() == [], "never quiet, but 10 s have not passed"
 
-    clocked_host.post_inventory([2])
+    clocked_host.fire_inventory_posted([2])
     step(fake_clock, 1.0)  # 10 s after the first event
 
     runs = clocked_host.runs()
@@ -66,7 +66,7 @@ def test_the_timer_runs_every_enabled_section_every_15_minutes(
 def test_the_menu_item_runs_at_once(
     clocked_host: FakeHost, scripted: ScriptedSections, fake_clock: FakeClock
 ) -> None:
-    clocked_host.create_customer("C1")  # pending, debouncing
+    clocked_host.fire_customer_created("C1")  # pending, debouncing
     clocked_host.click_menu("Sync with QuickBooks")
     fake_clock.settle()  # no time passes
 
@@ -84,7 +84,7 @@ def test_the_plugin_adds_its_menu_item(clocked_host: FakeHost) -> None:
 def test_a_run_includes_prerequisites_in_order(
     clocked_host: FakeHost, scripted: ScriptedSections, fake_clock: FakeClock
 ) -> None:
-    clocked_host.post_invoice([101])
+    clocked_host.fire_invoice_posted([101])
     step(fake_clock, 2)
     (run,) = clocked_host.runs()
     assert run.sections == ("accounts", "code_tables", "customers", "items", "invoices", "journals")

@@ -108,8 +108,8 @@ def test_no_exception_from_the_plugin_reaches_the_host(
         raise RuntimeError("injected fault in the runner")
 
     monkeypatch.setattr(SyncRunner, "request", broken)
-    host.post_invoice([1])  # must not raise
-    host.create_customer(2)
+    host.fire_invoice_posted([1])  # must not raise
+    host.fire_customer_created(2)
     host.click_menu()
     assert "injected fault in the runner" in caplog.text
     assert "acctivate_invoice_posted failed" in caplog.text
@@ -120,7 +120,7 @@ def test_events_before_start_are_kept_and_run_after_start(
 ) -> None:
     write_config(tmp_path, BASE)
     host = fake_host_factory(data_dir=tmp_path, catalog=scripted.catalog())
-    host.create_customer(1)
+    host.fire_customer_created(1)
     assert scripted.calls == []
     host.start()
     host.wait_for_runs(1)
@@ -145,8 +145,8 @@ def test_two_hosts_in_one_process_have_their_own_runner_and_state(
         )
     for host in hosts:
         host.start()
-    hosts[0].create_customer(1)
-    hosts[1].post_inventory([5])
+    hosts[0].fire_customer_created(1)
+    hosts[1].fire_inventory_posted([5])
     for host in hosts:
         host.wait_for_runs(1)
     assert hosts[0].runs()[0].sections == ("code_tables", "customers")

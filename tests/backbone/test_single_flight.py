@@ -42,10 +42,10 @@ def test_ten_thousand_events_from_8_threads_during_a_run_make_one_follow_up(
         lambda: host.open_lookup("vendor"),
         lambda: host.search_list("items", "widget"),
         lambda: host.open_lookup("account"),
-        lambda: host.post_inventory([7]),
-        lambda: host.post_invoice([8]),
-        lambda: host.post_po_invoice([9]),
-        lambda: host.create_customer(10),
+        lambda: host.fire_inventory_posted([7]),
+        lambda: host.fire_invoice_posted([8]),
+        lambda: host.fire_invoice_posted([9], "po_invoice"),
+        lambda: host.fire_customer_created(10),
     ]
     slowest = [0.0] * 8
     failures: list[BaseException] = []

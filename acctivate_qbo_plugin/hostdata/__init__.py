@@ -1,0 +1,81 @@
+"""How the sections reach the host's data: one small interface, mapped per host schema.
+
+:class:`ReferenceHostData` maps the reference schema (``acctivate_qbo_plugin.reference_host``).
+A host with another schema provides an object with the same methods; the sections only ever
+see the records of :mod:`acctivate_qbo_plugin.hostdata.records`.
+
+Kinds: ``account``, ``terms``, ``payment_method``, ``tax_code``, ``customer``, ``vendor``,
+``product``, ``invoice``, ``po_invoice``, ``inventory``, ``journal``, ``payment``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from acctivate_qbo_plugin.hostdata.records import (
+    HostCustomer,
+    HostInventoryTxn,
+    HostInvoice,
+    HostInvoiceLine,
+    HostJournal,
+    HostJournalLine,
+    HostPOInvoice,
+    HostPOInvoiceLine,
+    HostProduct,
+    HostRecord,
+)
+from acctivate_qbo_plugin.hostdata.reference import ReferenceHostData
+
+__all__ = [
+    "HostCustomer",
+    "HostData",
+    "HostInventoryTxn",
+    "HostInvoice",
+    "HostInvoiceLine",
+    "HostJournal",
+    "HostJournalLine",
+    "HostPOInvoice",
+    "HostPOInvoiceLine",
+    "HostProduct",
+    "HostRecord",
+    "ReferenceHostData",
+]
+
+
+class HostData(Protocol):
+    def ensure_schema(self) -> None:
+        """Make sure the host tables exist (a real host's always do)."""
+
+    def now(self) -> datetime:
+        """The host database's clock (UTC), held back to its oldest open transaction."""
+
+    def changed(
+        self, kind: str, since: datetime | None, until: datetime | None = None, *, chunk: int = 500
+    ) -> Iterator[list[HostRecord]]:
+        """Records changed in [since, until), oldest first, in chunks."""
+
+    def get(self, kind: str, keys: Iterable[str]) -> dict[str, HostRecord]:
+        """Records by key (missing keys are left out)."""
+
+    def describe(self, kind: str, key: str) -> str:
+        """How a bookkeeper names the record, for messages ("vendor 'Norton Lumber'")."""
+
+    def count_changed(self, kind: str, since: datetime | None) -> int:
+        """How many records changed since then (cheap: an index count)."""
+
+    def find_keys(self, kind: str, names: Iterable[str]) -> dict[str, str]:
+        """Existing records by name or number."""
+
+    def upsert_many(
+        self, kind: str, items: Iterable[tuple[str | None, Mapping[str, Any]]]
+    ) -> list[str]:
+        """Create (key None) or update records from QBO's data, in one transaction; their
+        keys in the same order."""
+
+    def deactivate(self, kind: str, key: str) -> bool:
+        """Make a record inactive (void a payment)."""
+
+    def in_use(self, kind: str, key: str) -> bool:
+        """Whether other records refer to it."""
