@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,17 +21,9 @@ from acctivate_qbo_plugin.qbo import (
 )
 from acctivate_qbo_plugin.qbo.auth import ClientCredentials
 from acctivate_qbo_plugin.sandbox.fixtures import qbo_sandbox, qbo_sandbox_factory  # noqa: F401
+from tests.fixture_paths import QBO_FIXTURES
 
-
-def _fixtures_path() -> Path:
-    """shared/qbo-fixtures lies beside the repository (in CI too); the env var overrides."""
-    override = os.environ.get("ACCTIVATE_QBO_FIXTURES")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "qbo-fixtures"
-
-
-FIXTURES = _fixtures_path()
+FIXTURES = QBO_FIXTURES
 
 
 @pytest.fixture
@@ -44,8 +35,8 @@ def fake_clock() -> FakeClock:
 def fixtures_dir() -> Path:
     if not (FIXTURES / "recorded").is_dir():
         pytest.fail(
-            f"recorded QBO fixtures not found at {FIXTURES}; set ACCTIVATE_QBO_FIXTURES to the "
-            f"shared/qbo-fixtures folder"
+            f"recorded QBO fixtures not found at {FIXTURES}; set ACCTIVATE_QBO_FIXTURES to a "
+            f"qbo-fixtures folder"
         )
     return FIXTURES
 

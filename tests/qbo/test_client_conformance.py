@@ -1,6 +1,6 @@
 """Every recorded QBO exchange parses into the right result or the right typed error.
 
-The recordings are real Intuit sandbox answers (shared/qbo-fixtures/recorded); the XML
+The recordings are real Intuit sandbox answers (tests/fixtures/qbo-fixtures/recorded); the XML
 throttle bodies are Intuit's own (qbo-api.md section 4). Each reply goes through the same
 parser the client uses on the wire.
 """

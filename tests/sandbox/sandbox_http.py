@@ -5,23 +5,20 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import requests
 
 from acctivate_qbo_plugin.sandbox import SandboxServer
+from tests.fixture_paths import QBO_FIXTURES
 
 TIMEOUT = 10.0
 
 
 def shared_fixtures() -> Path:
-    """shared/qbo-fixtures beside the repository; ACCTIVATE_QBO_FIXTURES overrides it."""
-    override = os.environ.get("ACCTIVATE_QBO_FIXTURES")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "qbo-fixtures"
+    """The recorded QBO fixtures (see tests/fixture_paths.py)."""
+    return QBO_FIXTURES
 
 
 class QboHttp:
