@@ -80,6 +80,9 @@ class QboSettings:
     """Override the OAuth token endpoint."""
     minor_version: int = 75
     """``minorversion`` sent on every call."""
+    timeout_seconds: float = 130.0
+    """How long to wait for QBO's answer to one request (QBO itself gives up after 120 s);
+    a request that times out is retried, a write with the same requestid."""
     token_store: str | None = None
     """Token file (mode 0600). Unset: ``qbo_tokens.json`` beside the config file."""
 
@@ -123,7 +126,7 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("qbo", "environment"): ("sandbox", "production", "local"),
 }
 _NON_NEGATIVE = {"debounce_seconds", "max_delay_seconds", "overlap_seconds"}
-_POSITIVE = {"interval_minutes", "shutdown_timeout_seconds", "minor_version"}
+_POSITIVE = {"interval_minutes", "shutdown_timeout_seconds", "minor_version", "timeout_seconds"}
 
 
 def parse_settings(text: str, path: Path | None, known_sections: Iterable[str]) -> Settings:

@@ -15,14 +15,15 @@ import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from acctivate_qbo_plugin.clock import Clock
 from acctivate_qbo_plugin.config import Settings
+from acctivate_qbo_plugin.crashpoints import crash_point
 from acctivate_qbo_plugin.sections.catalog import SectionCatalog
 from acctivate_qbo_plugin.sections.context import Problem, SectionContext
-from acctivate_qbo_plugin.state.store import SectionSyncTime, StateStore
+from acctivate_qbo_plugin.state.store import NewLogEntry, SectionSyncTime, StateStore
 from acctivate_qbo_plugin.status import StatusReporter
 from hookspecs import Counts, Outcome, SectionResult, SyncResult, SyncRun, worst_outcome
 
@@ -67,45 +68,82 @@ class SyncEngine:
         if self.services is not None and hasattr(self.services, "begin_run"):
             self.services.begin_run([(n, self.catalog.get(n).qbo_entities) for n in plan])
         started = self.clock.now()
+        self._note_interrupted_runs(started)
         run_id = self.store.start_run(request.trigger, plan, started)
         run = SyncRun(id=run_id, trigger=request.trigger, sections=plan, started_at=started)
+        crash_point("run.started")
         log.info("sync run %s (%s): %s", run_id, run.trigger, ", ".join(plan) or "nothing enabled")
         self.reporter.sync_started(run)
         results: dict[str, SectionResult] = {}
         stopped_early = False
+        halted: list[str] = []
         try:
             for name in plan:
                 if stop.is_set():
                     stopped_early = True  # closing: never start a section we cannot finish
                     break
-                results[name] = self._run_section(run, name, settings, stop)
+                results[name] = self._run_section(run, name, settings, stop, halted)
+                if halted:
+                    break  # e.g. QuickBooks must be reconnected: every other section would fail
         finally:
+            crash_point("run.finishing")
             outcome = worst_outcome(r.outcome for r in results.values())
             if stopped_early:
                 skipped = ", ".join(n for n in plan if n not in results)
                 log.info("sync run %s stopped early (host closing); not run: %s", run_id, skipped)
+            messages = [m for r in results.values() for m in r.messages]
+            if halted:
+                not_run = ", ".join(n for n in plan if n not in results)
+                messages.append(
+                    f"the sync stopped: {halted[0]}" + (f"; not run: {not_run}" if not_run else "")
+                )
             result = SyncResult(
                 outcome=outcome,
                 sections=dict(results),
                 counts=sum((r.counts for r in results.values()), Counts()),
-                messages=tuple(m for r in results.values() for m in r.messages)[
-                    :MAX_RESULT_MESSAGES
-                ],
+                messages=tuple(messages[:MAX_RESULT_MESSAGES]),
                 stopped_early=stopped_early,
             )
             self.store.finish_run(run_id, outcome, self.clock.now(), stopped_early)
             self.reporter.sync_finished(run, result)
         return result
 
+    def _note_interrupted_runs(self, now: datetime) -> None:
+        for run_id, section in self.store.close_interrupted_runs(now):
+            where = f" during the {section} section" if section else ""
+            self.store.add_log(
+                run_id,
+                section or "sync",
+                now,
+                [
+                    NewLogEntry(
+                        "warning",
+                        f"sync run {run_id} was interrupted{where} (the process ended before "
+                        "it finished); nothing was lost: its unfinished sections review the "
+                        "same records again, and records it had sent are recognised, not sent "
+                        "twice",
+                        code="interrupted",
+                        fix_hint="Nothing to do; if it happens often, check why the host or "
+                        "the sync process stops (crash, forced shutdown, power loss).",
+                    )
+                ],
+            )
+
     # -- one section ---------------------------------------------------------------------
 
     def _run_section(
-        self, run: SyncRun, name: str, settings: Settings, stop: threading.Event
+        self,
+        run: SyncRun,
+        name: str,
+        settings: Settings,
+        stop: threading.Event,
+        halted: list[str],
     ) -> SectionResult:
         self.reporter.section_started(run, name)
         since = self.store.sync_time(name)
         host_until = self.store.database_now()  # read BEFORE the section looks at any row
         row_id = self.store.start_section(run.id, name, self.clock.now(), since.sync_time)
+        crash_point("section.started")
         ctx = SectionContext(
             run=run,
             section=name,
@@ -120,7 +158,13 @@ class SyncEngine:
         try:
             self.catalog.get(name)().sync(ctx)
         except Exception as exc:
-            log.exception("section %s raised", name)
+            if getattr(exc, "stops_sync", False):
+                # Expected and explained (not connected, reconnect needed): no traceback.
+                log.error("section %s: %s", name, exc)
+                hint = getattr(exc, "fix_hint", None)
+                halted.append(f"{str(exc).rstrip('.')}. {hint}" if hint else str(exc))
+            else:
+                log.exception("section %s raised", name)
             ctx.error(
                 f"the {name} section stopped: {exc}",
                 code=str(getattr(exc, "code", None) or type(exc).__name__)[:20],
@@ -183,6 +227,7 @@ class SyncEngine:
             messages=_messages(ctx.problems, still_waiting if quarantine else set()),
             sync_time=sync_time,
         )
+        crash_point("section.finished")
         self.reporter.section_finished(run, name, result)
         log.info("section %s: %s %s", name, outcome, counts)
         return result

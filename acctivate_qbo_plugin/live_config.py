@@ -94,6 +94,16 @@ class LiveConfig:
             return
         try:
             text = self.path.read_text(encoding="utf-8")
+            if not text.strip():
+                # An editor truncates before it writes: an empty file is a write in progress
+                # (or a mistake), never "use the defaults" - that would drop the connection.
+                self._publish(
+                    self._settings,
+                    f"{self.path}: the config file is empty; the last good settings stay in "
+                    "force until it is written again.",
+                    stamp,
+                )
+                return
             settings = parse_settings(text, self.path, self._known)
         except ConfigError as exc:
             self._publish(self._settings, f"{exc} (the last good settings stay in force)", stamp)

@@ -36,6 +36,7 @@ class NotConnected(RuntimeError):
     """No QBO company is connected yet; ``fix_hint`` says how to connect."""
 
     code = "not_connected"
+    stops_sync = True  # no section can work without a connection: stop the run at once
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -180,7 +181,9 @@ def _qbo_factory(settings: Settings) -> Callable[[], QboClient]:
             base_url=base_url,
             token_url=qbo.token_url or INTUIT_TOKEN_URL,
             client_id=qbo.client_id,
-            settings=ClientSettings(minorversion=qbo.minor_version),
+            settings=ClientSettings(
+                minorversion=qbo.minor_version, read_timeout=qbo.timeout_seconds
+            ),
         )
 
     return build

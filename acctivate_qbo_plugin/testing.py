@@ -16,7 +16,8 @@ Fixtures:
 ``qbo_sandbox`` / ``qbo_sandbox_factory``
     The local QBO sandbox server (see :mod:`acctivate_qbo_plugin.sandbox.fixtures`).
 ``connected_host_factory``
-    ``connected_host_factory(sync={...}, sections={...}, sandbox=None, **options)``: a fake
+    ``connected_host_factory(sync={...}, sections={...}, qbo={...}, sandbox=None,
+    sandbox_settings={...}, **options)``: a fake
     host whose plugin is connected to a fresh local sandbox (tokens in its token store,
     ``[qbo]`` pointing at the sandbox), syncing at once on request (no debounce, no start-up
     sync), started unless ``start=False``; ``host.sandbox`` is the server.
@@ -131,6 +132,7 @@ def connected_host_factory(
         sandbox: Any = None,
         sync: dict[str, Any] | None = None,
         sections: dict[str, bool] | None = None,
+        qbo: dict[str, Any] | None = None,
         sandbox_settings: dict[str, Any] | None = None,
         start: bool = True,
         **options: Any,
@@ -150,6 +152,7 @@ def connected_host_factory(
                     **(sync or {}),
                 },
                 "sections": dict(sections or {}),
+                "qbo": dict(qbo or {}),
             },
         )
         host = fake_host_factory(data_dir=directory, **options)

@@ -10,9 +10,11 @@ Kinds: ``account``, ``terms``, ``payment_method``, ``tax_code``, ``customer``, `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Protocol
+
+from sqlalchemy import Connection
 
 from acctivate_qbo_plugin.hostdata.records import (
     HostCustomer,
@@ -69,10 +71,16 @@ class HostData(Protocol):
         """Existing records by name or number."""
 
     def upsert_many(
-        self, kind: str, items: Iterable[tuple[str | None, Mapping[str, Any]]]
+        self,
+        kind: str,
+        items: Iterable[tuple[str | None, Mapping[str, Any]]],
+        *,
+        on_written: Callable[[list[str], Connection | None], None] | None = None,
     ) -> list[str]:
         """Create (key None) or update records from QBO's data, in one transaction; their
-        keys in the same order."""
+        keys in the same order. ``on_written(keys, connection)`` runs before the commit: with
+        the transaction's connection when the plugin's tables share the host database (the
+        mapping then commits with the rows), with None otherwise."""
 
     def deactivate(self, kind: str, key: str) -> bool:
         """Make a record inactive (void a payment)."""

@@ -6,12 +6,12 @@ Another host maps its own schema by providing an object with the same methods
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, and_, exists, func, or_, select
+from sqlalchemy import Connection, Engine, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from acctivate_qbo_plugin.hostdata.records import (
@@ -322,9 +322,17 @@ class ReferenceHostData:
         return self.upsert_many(kind, [(key, fields)])[0]
 
     def upsert_many(
-        self, kind: str, items: Iterable[tuple[str | None, Mapping[str, Any]]]
+        self,
+        kind: str,
+        items: Iterable[tuple[str | None, Mapping[str, Any]]],
+        *,
+        on_written: Callable[[list[str], Connection | None], None] | None = None,
     ) -> list[str]:
-        """:meth:`upsert` for many rows in one transaction; keys in the same order."""
+        """:meth:`upsert` for many rows in one transaction; keys in the same order.
+
+        :param on_written: called with the keys and this transaction's connection before it
+            commits, so the caller's own rows (the mapping) commit with the host's.
+        """
         model, _ = _MODELS[kind]
         keys: list[str] = []
         with self.session() as session, session.begin():
@@ -348,6 +356,8 @@ class ReferenceHostData:
                 if applications is not None:
                     self._apply_payment(session, row, applications)
                 keys.append(str(row.id))
+            if on_written is not None:
+                on_written(keys, session.connection())
         return keys
 
     def _next_customer_no(self, session: Session) -> str:

@@ -190,6 +190,8 @@ class AuthError(QboError):
 class ReconnectNeeded(AuthError):
     """The grant is dead (revoked, expired or rotated away); only a new connect cures it."""
 
+    stops_sync = True  # every later call would fail the same way: a sync stops at once
+
     default_fix_hint = (
         "The connection to QuickBooks has expired or was revoked: run `acctivate-qbo connect` "
         "to reconnect, then sync."

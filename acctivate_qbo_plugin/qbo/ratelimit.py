@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import threading
 import time
-import weakref
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-__all__ = ["RateLimiter", "RateLimits", "shared_rate_limiter"]
+__all__ = ["RateLimiter", "RateLimits", "forget_shared_rate_limiters", "shared_rate_limiter"]
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,12 @@ class RateLimiter:
 
 
 _registry_lock = threading.Lock()
-_registry: weakref.WeakValueDictionary[tuple[str, str], RateLimiter] = weakref.WeakValueDictionary()
+# Kept for the life of the process (one small limiter per realm): a client built again after a
+# reconnect or a config change must inherit what the last second and minute already spent,
+# or QBO would see a burst and answer 429 (and a 429 costs a 60 s wait).
+# The clock and sleep functions are part of the key: a limiter built on a test's fake clock
+# must never be handed to a later client on the real one.
+_registry: dict[tuple[str, str, object, object], RateLimiter] = {}
 
 
 def shared_rate_limiter(
@@ -175,10 +179,10 @@ def shared_rate_limiter(
 ) -> RateLimiter:
     """The one limiter of ``realm_id`` at ``base_url`` in this process, created on first use.
 
-    Clients of the same realm share it while any of them lives. Asking with different limits
+    Clients of the same realm share it for the life of the process. Asking with different limits
     replaces it (a reconfiguration), which the clients created afterwards then share.
     """
-    key = (base_url.rstrip("/"), realm_id)
+    key = (base_url.rstrip("/"), realm_id, clock, sleep)
     wanted = limits or RateLimits()
     with _registry_lock:
         limiter = _registry.get(key)
@@ -186,3 +190,12 @@ def shared_rate_limiter(
             limiter = RateLimiter(wanted, clock=clock, sleep=sleep)
             _registry[key] = limiter
         return limiter
+
+
+def forget_shared_rate_limiters(base_url: str) -> None:
+    """Drop the limiters of a server that is gone for good (a test's sandbox, whose port the
+    next test may get): what it spent and paused must not carry over to a new server."""
+    prefix = base_url.rstrip("/")
+    with _registry_lock:
+        for key in [k for k in _registry if k[0] == prefix]:
+            del _registry[key]

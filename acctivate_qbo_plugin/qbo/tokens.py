@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from acctivate_qbo_plugin.crashpoints import crash_point
 from acctivate_qbo_plugin.qbo.auth import OAuthClient
 from acctivate_qbo_plugin.qbo.errors import ReconnectNeeded
 from acctivate_qbo_plugin.qbo.redaction import get_logger
@@ -125,7 +126,9 @@ class TokenManager:
                 self.store.mark_dead(self.realm_id, stored.refresh_fingerprint)
                 _log.warning("realm %s: refresh token refused; reconnect needed", self.realm_id)
                 raise
+            crash_point("auth.refreshed")
             # Persist before use: if this fails, the error propagates and the pair is not used.
             self.store.save_pair(self.realm_id, new_pair)
+            crash_point("auth.persisted")
             self._pair = new_pair
             return new_pair

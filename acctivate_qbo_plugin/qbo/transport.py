@@ -17,6 +17,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from acctivate_qbo_plugin.crashpoints import crash_point
 from acctivate_qbo_plugin.qbo.errors import AuthError, ReconnectNeeded, Throttled, TransientError
 from acctivate_qbo_plugin.qbo.faults import HttpReply
 from acctivate_qbo_plugin.qbo.ratelimit import RateLimiter
@@ -199,6 +200,7 @@ class Transport:
                     outcome_unknown=unknown,
                 ) from None
         reply = HttpReply(response.status_code, response.headers, response.content)
+        crash_point("qbo.reply_received")
         _log.debug(
             "%s %s -> %s in %.1f ms intuit_tid=%s",
             request.method,

@@ -15,14 +15,19 @@ import pytest
 from acctivate_qbo_plugin.sandbox.server import SandboxServer
 from acctivate_qbo_plugin.sandbox.settings import SandboxSettings
 
-__all__ = ["qbo_sandbox", "qbo_sandbox_factory"]
+__all__ = ["STARTED", "qbo_sandbox", "qbo_sandbox_factory"]
+
+STARTED: list[SandboxServer] = []
+"""Every sandbox these fixtures started in this process (a suite may check no secret leaked)."""
 
 
 @pytest.fixture
 def qbo_sandbox() -> Iterator[SandboxServer]:
     """A started sandbox with default settings on a free port, stopped after the test."""
     with SandboxServer(SandboxSettings()) as sandbox:
+        STARTED.append(sandbox)
         yield sandbox
+        _forget(sandbox)
 
 
 @pytest.fixture
@@ -35,8 +40,17 @@ def qbo_sandbox_factory() -> Iterator[Callable[..., SandboxServer]]:
         settings = SandboxSettings().with_overrides(**overrides)
         sandbox = SandboxServer(settings).start()
         started.append(sandbox)
+        STARTED.append(sandbox)
         return sandbox
 
     yield start
     for sandbox in reversed(started):
+        _forget(sandbox)
         sandbox.stop()
+
+
+def _forget(sandbox: SandboxServer) -> None:
+    """The next test may get this port: its clients must not inherit this server's limits."""
+    from acctivate_qbo_plugin.qbo.ratelimit import forget_shared_rate_limiters
+
+    forget_shared_rate_limiters(sandbox.base_url)

@@ -84,6 +84,9 @@ class TokenAuthority:
         self._access: dict[str, _Access] = {}
         self._refresh: dict[str, _Refresh] = {}
         self._codes: dict[str, _Code] = {}
+        # Every token and code handed out, so a test suite can prove none of them leaked into
+        # its output (the server keeps only hashes for its own checks).
+        self.issued: list[str] = []
 
     def __repr__(self) -> str:
         counts = f"access_tokens={len(self._access)}, refresh_tokens={len(self._refresh)}"
@@ -98,6 +101,7 @@ class TokenAuthority:
         refresh_expires = now + self._settings.refresh_token_ttl
         refresh = f"AB11{int(refresh_expires)}" + secrets.token_urlsafe(36)
         with self._lock:
+            self.issued += [access, refresh]
             self._access[_digest(access)] = _Access(realm, now + self._settings.access_token_ttl)
             self._refresh[_digest(refresh)] = _Refresh(realm, refresh_expires)
         response: dict[str, Any] = {
@@ -167,6 +171,7 @@ class TokenAuthority:
             raise OAuthError(400, "invalid_scope", f"scope must include {SCOPE}")
         code = "AB11" + secrets.token_urlsafe(32)
         with self._lock:
+            self.issued.append(code)
             self._codes[_digest(code)] = _Code(
                 client_id, redirect_uri, realm, self._clock.time() + CODE_TTL
             )

@@ -204,6 +204,10 @@ class SandboxServer:
         """A fresh token pair for the realm, as the token endpoint would return it."""
         return self._runtime.tokens.issue(self.realm_id)
 
+    def issued_secrets(self) -> list[str]:
+        """Every token and authorization code this server handed out (for leak checks)."""
+        return list(self._runtime.tokens.issued)
+
     def expire_access_tokens(self) -> None:
         """Every access token issued so far now answers 401 / 3200."""
         self._runtime.tokens.expire_access_tokens()

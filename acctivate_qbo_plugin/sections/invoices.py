@@ -47,6 +47,14 @@ class InvoicesSection(PushSection):
             )
         lines = []
         for number, line in enumerate(record.lines, start=1):
+            if line.quantity <= 0 or line.amount < 0:
+                raise RecordProblem(
+                    f"{label} line {number} has quantity {line.quantity} and amount "
+                    f"{line.amount}; a QuickBooks invoice line needs a positive quantity",
+                    code="bad_quantity",
+                    fix_hint="Record returns as a credit memo, not as a negative invoice line; "
+                    "correct the invoice in the host, then sync.",
+                )
             item = refs.require("product", line.product_key, label, "item")
             detail: dict[str, Any] = {
                 "ItemRef": ref(item),

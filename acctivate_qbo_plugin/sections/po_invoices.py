@@ -43,6 +43,14 @@ class PoInvoicesSection(PushSection):
             )
         lines = []
         for number, line in enumerate(record.lines, start=1):
+            if line.quantity <= 0 or line.amount < 0:
+                raise RecordProblem(
+                    f"{label} line {number} has quantity {line.quantity} and amount "
+                    f"{line.amount}; a QuickBooks bill line needs a positive quantity",
+                    code="bad_quantity",
+                    fix_hint="Record returns to the vendor as a vendor credit; correct the PO "
+                    "invoice in the host, then sync.",
+                )
             entry: dict[str, Any] = {
                 "LineNum": number,
                 "Amount": cents(line.amount, f"a line {number} amount", label),

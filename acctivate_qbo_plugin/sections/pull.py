@@ -13,6 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from sqlalchemy import Connection
+
+from acctivate_qbo_plugin.crashpoints import crash_point
 from acctivate_qbo_plugin.qbo import DeletedStub
 from acctivate_qbo_plugin.sections.base import Direction, Section
 from acctivate_qbo_plugin.sections.context import SectionContext
@@ -23,7 +26,7 @@ from acctivate_qbo_plugin.sections.support import (
     fingerprint,
     parse_qbo_time,
 )
-from acctivate_qbo_plugin.state.mapping import Link
+from acctivate_qbo_plugin.state.mapping import Link, MappingStore
 
 __all__ = ["PullSection", "PullUnit", "apply_pulled"]
 
@@ -118,28 +121,58 @@ def apply_pulled(
                 else _adoptable(unit, entity, existing, existing_links)
             )
             writes.append((key, fields, entity, received))
-        keys = host.upsert_many(unit.kind, [(key, fields) for key, fields, _, _ in writes])
-        stored = host_fingerprints(keys) if host_fingerprints and keys else {}
-        for new_key, (key, _, entity, received) in zip(keys, writes, strict=True):
+
+        keys = host.upsert_many(
+            unit.kind,
+            [(key, fields) for key, fields, _, _ in writes],
+            on_written=_linker(unit, mapping, writes, kept),
+        )
+        for new_key, (key, _, entity, _) in zip(keys, writes, strict=True):
             ctx.count("updated" if key is not None else "created")
             refs.learn(unit.kind, new_key, entity["Id"])
-            kept.append(
-                Link(
-                    kind=unit.kind,
-                    host_key=new_key,
-                    qbo_entity=unit.qbo_entity,
-                    qbo_id=entity["Id"],
-                    sync_token=entity.get("SyncToken"),
-                    fingerprint=stored.get(new_key, received),
-                    qbo_updated_at=parse_qbo_time(
-                        (entity.get("MetaData") or {}).get("LastUpdatedTime")
-                    ),
-                )
+        if host_fingerprints and keys:
+            # Two-way kinds remember what the host now holds, so the push sees no change (a
+            # crash before this only costs one redundant update).
+            current = mapping.links(unit.kind, keys)
+            stored = host_fingerprints(keys)
+            mapping.save(
+                current[k].with_(fingerprint=stored[k])
+                for k in keys
+                if k in stored and k in current
             )
-        mapping.save(kept)
         ctx.progress(done, total)
     _apply_deleted(ctx, unit, stubs, refs)
     ctx.progress(total, total)
+
+
+def _linker(
+    unit: PullUnit,
+    mapping: MappingStore,
+    writes: list[tuple[str | None, dict[str, Any], dict[str, Any], str]],
+    kept: list[Link],
+) -> Callable[[list[str], Connection | None], None]:
+    """Links for the rows just written, saved inside the host's transaction: rows and links
+    commit together, so a crash never leaves a pulled row no link claims (a twin next time)."""
+
+    def link_rows(keys: list[str], connection: Connection | None) -> None:
+        links = [
+            Link(
+                kind=unit.kind,
+                host_key=new_key,
+                qbo_entity=unit.qbo_entity,
+                qbo_id=entity["Id"],
+                sync_token=entity.get("SyncToken"),
+                fingerprint=received,
+                qbo_updated_at=parse_qbo_time(
+                    (entity.get("MetaData") or {}).get("LastUpdatedTime")
+                ),
+            )
+            for new_key, (_, _, entity, received) in zip(keys, writes, strict=True)
+        ]
+        mapping.save([*kept, *links], connection=connection)
+        crash_point("host.written")
+
+    return link_rows
 
 
 def _adoptable(

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
+from acctivate_qbo_plugin.crashpoints import crash_point
 from acctivate_qbo_plugin.hostdata import HostRecord
 from acctivate_qbo_plugin.qbo import (
     BatchItem,
@@ -389,11 +390,13 @@ class _PushRun:
             )
             for o in creates
         )
+        crash_point("push.pending_saved")
         items = [
             BatchItem.create(section.qbo_entity, o.payload, request_id=self._create_request_id(o))
             for o in creates
         ]
         results = self.qbo.batch(items)
+        crash_point("push.results_received")
         for outgoing, result in zip(creates, results, strict=True):
             if result.ok and result.entity is not None:
                 self._created(outgoing, result.entity, saved)

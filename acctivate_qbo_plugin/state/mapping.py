@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import Connection, delete, select, tuple_
+from sqlalchemy.orm import Session
 
+from acctivate_qbo_plugin.crashpoints import crash_point
 from acctivate_qbo_plugin.state.models import SyncMap
 from acctivate_qbo_plugin.state.store import StateStore
 
@@ -108,35 +110,49 @@ class MappingStore:
             )
             return [_link(r) for r in rows]
 
-    def save(self, links: Iterable[Link]) -> None:
-        """Insert or replace links (by kind and host key) in one transaction."""
+    def save(self, links: Iterable[Link], *, connection: Connection | None = None) -> None:
+        """Insert or replace links (by kind and host key) in one transaction.
+
+        :param connection: write inside this connection's open transaction instead (the host's
+            own, when its tables share the database), so host rows and their links commit
+            together or not at all.
+        """
         batch = {(link.kind, link.host_key): link for link in links}
         if not batch:
             return
-        now = datetime.now(UTC)
+        if connection is not None:
+            with Session(bind=connection) as session:
+                self._write(session, batch)
+            return
         with self._store.session() as session, session.begin():
-            keys = list(batch)
-            existing: dict[tuple[str, str], SyncMap] = {}
-            for start in range(0, len(keys), _IN_CHUNK):
-                chunk = keys[start : start + _IN_CHUNK]
-                for row in session.scalars(
-                    select(SyncMap).where(tuple_(SyncMap.kind, SyncMap.host_key).in_(chunk))
-                ):
-                    existing[(row.kind, row.host_key)] = row
-            for key, link in batch.items():
-                row = existing.get(key)
-                if row is None:
-                    row = SyncMap(kind=link.kind, host_key=link.host_key)
-                    session.add(row)
-                row.qbo_entity = link.qbo_entity
-                row.qbo_id = link.qbo_id
-                row.sync_token = link.sync_token
-                row.fingerprint = link.fingerprint
-                row.qbo_updated_at = link.qbo_updated_at
-                row.state = link.state
-                row.natural_key = link.natural_key
-                row.attempts = link.attempts
-                row.updated_at = now
+            self._write(session, batch)
+            crash_point("mapping.saving")
+
+    def _write(self, session: Session, batch: dict[tuple[str, str], Link]) -> None:
+        now = datetime.now(UTC)
+        keys = list(batch)
+        existing: dict[tuple[str, str], SyncMap] = {}
+        for start in range(0, len(keys), _IN_CHUNK):
+            chunk = keys[start : start + _IN_CHUNK]
+            for row in session.scalars(
+                select(SyncMap).where(tuple_(SyncMap.kind, SyncMap.host_key).in_(chunk))
+            ):
+                existing[(row.kind, row.host_key)] = row
+        for key, link in batch.items():
+            row = existing.get(key)
+            if row is None:
+                row = SyncMap(kind=link.kind, host_key=link.host_key)
+                session.add(row)
+            row.qbo_entity = link.qbo_entity
+            row.qbo_id = link.qbo_id
+            row.sync_token = link.sync_token
+            row.fingerprint = link.fingerprint
+            row.qbo_updated_at = link.qbo_updated_at
+            row.state = link.state
+            row.natural_key = link.natural_key
+            row.attempts = link.attempts
+            row.updated_at = now
+        session.flush()
 
     def remove(self, kind: str, host_keys: Iterable[str]) -> None:
         keys = list(host_keys)

@@ -50,8 +50,9 @@ class SyncRunRow(Base):
     sections: Mapped[str] = mapped_column(Text)  # comma-separated, in run order
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    outcome: Mapped[str | None] = mapped_column(String(10))
+    outcome: Mapped[str | None] = mapped_column(String(12))
     stopped_early: Mapped[bool] = mapped_column(default=False)
+    owner: Mapped[str | None] = mapped_column(String(100))  # "host:pid" of the process
 
 
 class SyncRunSectionRow(Base):

@@ -7,6 +7,8 @@ committed: a crash leaves either the old state or the new one, never half of eac
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from acctivate_qbo_plugin.crashpoints import crash_point
 from acctivate_qbo_plugin.state.db import database_now, make_engine
 from acctivate_qbo_plugin.state.models import (
     SyncLogEntry,
@@ -24,7 +27,33 @@ from acctivate_qbo_plugin.state.models import (
 )
 from acctivate_qbo_plugin.state.schema import ensure_schema
 
-__all__ = ["LogRecord", "RetryRecord", "SectionState", "SectionSyncTime", "StateStore"]
+__all__ = [
+    "LogRecord",
+    "RetryRecord",
+    "SectionState",
+    "SectionSyncTime",
+    "StateStore",
+    "process_owner",
+]
+
+
+def process_owner() -> str:
+    """This process, as recorded on the runs it starts."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OSError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -128,10 +157,39 @@ class StateStore:
 
     def start_run(self, trigger: str, sections: Sequence[str], started_at: datetime) -> int:
         with self.session() as session, session.begin():
-            row = SyncRunRow(trigger=trigger, sections=",".join(sections), started_at=started_at)
+            row = SyncRunRow(
+                trigger=trigger,
+                sections=",".join(sections),
+                started_at=started_at,
+                owner=process_owner(),
+            )
             session.add(row)
             session.flush()
             return row.id
+
+    def close_interrupted_runs(self, now: datetime) -> list[tuple[int, str | None]]:
+        """Runs left open by a process of this machine that no longer exists (it crashed or
+        was killed): close them as ``interrupted``; return (run id, section it was in)."""
+        here = socket.gethostname()
+        closed = []
+        with self.session() as session, session.begin():
+            for row in session.scalars(select(SyncRunRow).where(SyncRunRow.finished_at.is_(None))):
+                host, _, pid = (row.owner or "").rpartition(":")
+                if host != here or not pid.isdigit() or _alive(int(pid)):
+                    continue  # another machine's, or still running: not ours to judge
+                last = session.scalars(
+                    select(SyncRunSectionRow)
+                    .where(SyncRunSectionRow.run_id == row.id)
+                    .order_by(SyncRunSectionRow.id.desc())
+                    .limit(1)
+                ).first()
+                row.finished_at = now
+                row.outcome = "interrupted"
+                if last is not None and last.finished_at is None:
+                    last.finished_at = now
+                    last.outcome = "interrupted"
+                closed.append((row.id, last.section if last is not None else None))
+        return closed
 
     def start_section(
         self, run_id: int, section: str, started_at: datetime, sync_time: datetime | None
@@ -194,6 +252,7 @@ class StateStore:
                     retry.last_failed_at = finished_at
                     retry.code = code
                     retry.message = message
+            crash_point("sync_time.saving")
             if advance_to is not None:
                 current = session.get(SyncTime, section)
                 if current is None:

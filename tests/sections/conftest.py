@@ -1,24 +1,13 @@
-"""A host connected to a fresh local QBO sandbox, already through its first sync."""
+"""Helpers for the section tests (the ``host`` fixture is in tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-
-import pytest
 
 from acctivate_qbo_plugin.fake_host import FakeHost
 from acctivate_qbo_plugin.reference_host import models as m
 
 WRITES = ("batch", "create", "update", "delete", "void")
-
-
-@pytest.fixture
-def host(connected_host_factory: Callable[..., FakeHost]) -> FakeHost:
-    connected = connected_host_factory()
-    result = connected.sync_now()
-    assert result.outcome == "success", result.messages
-    return connected
 
 
 def writes(host: FakeHost) -> int:
