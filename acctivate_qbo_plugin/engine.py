@@ -2,7 +2,7 @@
 
 The engine, not the section, decides how a section ended and whether its sync time moves:
 - success (no problems) or warning (only warnings): the sync time advances to the window's
-  upper bound read at the section's start, minus the overlap;
+  upper bound read at the run's start, minus the overlap;
 - error: it holds (``on_record_error = "hold"``), or, in ``"quarantine"`` mode, advances when
   every error belongs to a named record, and those records go on the retry list; the section
   stays red while the retry list holds anything.
@@ -69,6 +69,10 @@ class SyncEngine:
             self.services.begin_run([(n, self.catalog.get(n).qbo_entities) for n in plan])
         started = self.clock.now()
         self._note_interrupted_runs(started)
+        # One upper bound on the host's clock for every section of the run, read before any
+        # of them looks at a row: the run sees one consistent moment, so a record and the ones
+        # it needs (an adjustment and its item) are in the same window or both in the next.
+        host_until = self.store.database_now()
         run_id = self.store.start_run(request.trigger, plan, started)
         run = SyncRun(id=run_id, trigger=request.trigger, sections=plan, started_at=started)
         crash_point("run.started")
@@ -82,7 +86,7 @@ class SyncEngine:
                 if stop.is_set():
                     stopped_early = True  # closing: never start a section we cannot finish
                     break
-                results[name] = self._run_section(run, name, settings, stop, halted)
+                results[name] = self._run_section(run, name, settings, stop, halted, host_until)
                 if halted:
                     break  # e.g. QuickBooks must be reconnected: every other section would fail
         finally:
@@ -138,10 +142,10 @@ class SyncEngine:
         settings: Settings,
         stop: threading.Event,
         halted: list[str],
+        host_until: datetime,
     ) -> SectionResult:
         self.reporter.section_started(run, name)
         since = self.store.sync_time(name)
-        host_until = self.store.database_now()  # read BEFORE the section looks at any row
         row_id = self.store.start_section(run.id, name, self.clock.now(), since.sync_time)
         crash_point("section.started")
         ctx = SectionContext(
@@ -158,13 +162,15 @@ class SyncEngine:
         try:
             self.catalog.get(name)().sync(ctx)
         except Exception as exc:
-            if getattr(exc, "stops_sync", False):
-                # Expected and explained (not connected, reconnect needed): no traceback.
+            hint = getattr(exc, "fix_hint", None)
+            if hint:
+                # An explained failure (QBO unreachable, not connected...): its message and
+                # fix are what matters, a traceback would only bury them.
                 log.error("section %s: %s", name, exc)
-                hint = getattr(exc, "fix_hint", None)
-                halted.append(f"{str(exc).rstrip('.')}. {hint}" if hint else str(exc))
             else:
                 log.exception("section %s raised", name)
+            if getattr(exc, "stops_sync", False):
+                halted.append(f"{str(exc).rstrip('.')}. {hint}" if hint else str(exc))
             ctx.error(
                 f"the {name} section stopped: {exc}",
                 code=str(getattr(exc, "code", None) or type(exc).__name__)[:20],

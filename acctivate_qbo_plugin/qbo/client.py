@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote as url_quote
 
-from acctivate_qbo_plugin.qbo.batch import BatchItem, chunk_items, match_results
+from acctivate_qbo_plugin.qbo.batch import BatchItem, Chunk, match_results
 from acctivate_qbo_plugin.qbo.cdc import CdcWindow
 from acctivate_qbo_plugin.qbo.errors import CdcWindowTooOld, QboError
 from acctivate_qbo_plugin.qbo.paging import LAST_UPDATED, KeysetPager, row_version
@@ -87,6 +87,8 @@ class ClientSettings:
     cdc_safety_margin: timedelta = timedelta(days=1)
     cdc_object_cap: int = 1000
     long_query_chars: int = 4000
+    batch_concurrency: int = 4
+    """Batch requests sent at once (QBO allows 10 requests in flight per realm)."""
 
     def __post_init__(self) -> None:
         if self.minorversion < 75:
@@ -403,22 +405,30 @@ class QboClient:
         request = self._write(entity, item.body or {}, "void", request_id, "void")
         return self._transport.send(request, lambda reply: parse_entity(reply, entity))
 
-    def batch(self, items: Sequence[BatchItem]) -> list[BatchItemResult]:
-        """Run any number of items, 30 per request; results in the order of ``items``.
+    def batch(
+        self, items: Sequence[BatchItem], *, concurrency: int | None = None
+    ) -> list[BatchItemResult]:
+        """Run any number of items, 30 per request, several requests at once; results in the
+        order of ``items`` (see :mod:`acctivate_qbo_plugin.qbo.batch_runner`).
 
-        Each result holds the entity (or query page, or deletion) or a typed per-item error.
-        A request-level failure (auth, throttle beyond retries...) raises for its chunk.
+        Each result holds the entity (or query page, or deletion) or a typed error: QBO's
+        fault for that item, or the failure of the request that carried it (a
+        :class:`TransientError` whose ``outcome_unknown`` says QBO may have done it anyway).
+        Only an error that stops the sync (reconnect needed) is raised.
         """
-        results: list[BatchItemResult] = []
-        for chunk in chunk_items(self.realm_id, list(items)):
-            request = ApiRequest(
-                "POST",
-                "batch",
-                "batch",
-                json_body=chunk.body(),
-                request_id=chunk.request_id,
-                write=chunk.has_writes,
-            )
-            replies, time = self._transport.send(request, parse_batch)
-            results.extend(match_results(chunk, replies, time))
-        return results
+        from acctivate_qbo_plugin.qbo.batch_runner import run_batch
+
+        return run_batch(self, items, concurrency=concurrency or self.settings.batch_concurrency)
+
+    def send_chunk(self, chunk: Chunk) -> list[BatchItemResult]:
+        """One batch request of at most 30 items (raises if the request itself fails)."""
+        request = ApiRequest(
+            "POST",
+            "batch",
+            "batch",
+            json_body=chunk.body(),
+            request_id=chunk.request_id,
+            write=chunk.has_writes,
+        )
+        replies, time = self._transport.send(request, parse_batch)
+        return match_results(chunk, replies, time)

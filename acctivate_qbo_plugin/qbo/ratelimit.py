@@ -121,6 +121,11 @@ class RateLimiter:
         with self._condition:
             self._resume_at = max(self._resume_at, self._clock() + seconds)
 
+    def batch_wait(self) -> float:
+        """Seconds until a batch request could start as far as the batch budget goes (0 now)."""
+        with self._condition:
+            return max(0.0, self._batch_minute.wait_needed(self._clock()))
+
     def _acquire(self, batch: bool) -> None:
         limit = self.limits.max_in_flight
         while True:

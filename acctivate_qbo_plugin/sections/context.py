@@ -53,7 +53,8 @@ class SectionContext:
     :ivar since: the section's sync times: review what changed after these (None = never
         synced: review everything).
     :ivar host_until: the window's upper bound on the host database's clock, read when the
-        section started; the engine stores it (minus the overlap) as the new sync time.
+        run started (one moment for all its sections); stored, minus the overlap, as the
+        new sync time.
     :ivar retry: records that failed before (quarantine mode): retry these first, then call
         :meth:`passed` for each that now went through.
     :ivar services: what sections use to do their work (QBO client, host data); opaque here.

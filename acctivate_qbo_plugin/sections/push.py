@@ -31,8 +31,11 @@ from acctivate_qbo_plugin.qbo import (
     DuplicateDocNumber,
     DuplicateName,
     InvalidReference,
+    MalformedResponse,
     QboError,
     StaleObject,
+    Throttled,
+    TransientError,
     request_id,
     select,
 )
@@ -138,19 +141,26 @@ class _PushRun:
         extra_keys += [link.host_key for link in self.mapping.pending(section.kind)]
         extra = list(self.services.host.get(section.kind, dict.fromkeys(extra_keys)).values())
         seen = {r.key for r in extra}
-        total = self.services.host.count_changed(section.kind, ctx.since.sync_time) + len(extra)
+        changed = self.services.host.count_changed(section.kind, ctx.since.sync_time)
+        total = changed + len(extra)
         ctx.progress(0, total)
-        for chunk in self._chunks(extra, seen):
+        for chunk in self._chunks(extra, seen, max_pages=2 * (changed // CHUNK + 1) + 1):
             self._process(chunk)
             ctx.progress(min(self.done, total), total)
         ctx.progress(self.done, max(total, self.done))
 
-    def _chunks(self, extra: list[HostRecord], seen: set[str]) -> Iterator[list[HostRecord]]:
+    def _chunks(
+        self, extra: list[HostRecord], seen: set[str], *, max_pages: int
+    ) -> Iterator[list[HostRecord]]:
         for start in range(0, len(extra), CHUNK):
             yield extra[start : start + CHUNK]
-        for chunk in self.services.host.changed(
-            self.section.kind, self.ctx.since.sync_time, self.ctx.host_until, chunk=CHUNK
-        ):
+        # No upper bound: a record the host changed after the run began is reviewed now as
+        # well (and again next run, at no cost). An invoice from before the run whose item the
+        # host touched since (a sale updates its quantity) then finds the item pushed. The
+        # page cap ends the review if the host keeps changing rows faster than we read them;
+        # what is left is after the sync time, so the next run has it.
+        pages = self.services.host.changed(self.section.kind, self.ctx.since.sync_time, chunk=CHUNK)
+        for _, chunk in zip(range(max_pages), pages, strict=False):
             fresh = [r for r in chunk if r.key not in seen]
             if fresh:
                 yield fresh
@@ -309,7 +319,12 @@ class _PushRun:
         outgoing.link = None
 
     def _record_error(self, record: HostRecord, problem: RecordProblem | QboError) -> None:
-        if isinstance(problem, QboError):
+        if isinstance(problem, (TransientError, MalformedResponse, Throttled)):
+            message = f"could not send {record.label} to QuickBooks: {problem.message}"
+            if problem.detail and problem.detail not in problem.message:
+                message += f" ({problem.detail})"
+            code = problem.code or type(problem).__name__
+        elif isinstance(problem, QboError):
             message = f"QuickBooks refused {record.label}: {problem.message}"
             if problem.detail and problem.detail not in problem.message:
                 message += f" ({problem.detail})"
@@ -423,6 +438,11 @@ class _PushRun:
             if twin is not None:
                 self._created(outgoing, twin, saved)
                 return
+        if _may_have_happened(error):
+            # No answer we can trust: QBO may have created it. The pending mark stays, so the
+            # next run looks for it (by number or name) before ever creating it again.
+            self._record_error(outgoing.record, error)
+            return
         # QBO answered with a fault: nothing was created. Count the refusal, so the next
         # attempt carries a new requestid instead of replaying this answer.
         saved.append(
@@ -531,3 +551,10 @@ class _PushRun:
             qbo_updated_at=parse_qbo_time((entity.get("MetaData") or {}).get("LastUpdatedTime")),
             natural_key=self._natural_key(outgoing),
         )
+
+
+def _may_have_happened(error: QboError) -> bool:
+    """A write whose outcome we cannot know: sent, but the answer was lost or unreadable."""
+    if isinstance(error, MalformedResponse):
+        return True
+    return isinstance(error, TransientError) and error.outcome_unknown

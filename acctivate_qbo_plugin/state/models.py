@@ -65,7 +65,7 @@ class SyncRunSectionRow(Base):
     section: Mapped[str] = mapped_column(String(40))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    outcome: Mapped[str | None] = mapped_column(String(10))
+    outcome: Mapped[str | None] = mapped_column(String(12))
     created: Mapped[int] = mapped_column(default=0)
     updated: Mapped[int] = mapped_column(default=0)
     deleted: Mapped[int] = mapped_column(default=0)

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from acctivate_qbo_plugin.migrate import PLUGIN_HISTORY, current_revision, revisions
 from acctivate_qbo_plugin.state import NewLogEntry, SectionSyncTime, StateStore
-from acctivate_qbo_plugin.state.schema import current_revision, ensure_schema, head_revision
+from acctivate_qbo_plugin.state.schema import ensure_schema
 
 
 @pytest.fixture
@@ -22,8 +23,9 @@ def store(acctivate_database_url: str) -> Iterator[StateStore]:
 def test_install_creates_the_tables_and_is_idempotent(store: StateStore) -> None:
     names = set(inspect(store.engine).get_table_names())
     assert {"tbSyncTime", "tbSyncRun", "tbSyncRunSection", "tbSyncLog", "tbSyncRetry"} <= names
-    assert current_revision(store.engine) == head_revision()
-    assert ensure_schema(store.engine) == head_revision()  # again: nothing to do, no error
+    head = revisions(PLUGIN_HISTORY)[-1]
+    assert current_revision(store.engine, PLUGIN_HISTORY) == head
+    assert ensure_schema(store.engine) == head  # again: nothing to do, no error
 
 
 def test_sync_time_advances_with_the_section_record_in_one_transaction(store: StateStore) -> None:

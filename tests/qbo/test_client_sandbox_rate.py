@@ -16,7 +16,7 @@ from acctivate_qbo_plugin.qbo import (
     TokenManager,
 )
 
-SCALE = 10.0  # a "second" lasts 0.1 s on both sides
+SCALE = 4.0  # a "second" lasts 0.25 s on both sides (robust to a loaded machine)
 
 
 def test_burst_of_50_from_8_threads_is_never_throttled(
@@ -27,7 +27,7 @@ def test_burst_of_50_from_8_threads_is_never_throttled(
     sandbox.faults.latency(0.02)  # requests overlap, so the in-flight cap matters
     store = store_with_tokens(tmp_path / "t.json", sandbox.realm_id, sandbox.issue_tokens())
     tokens = TokenManager(store, sandbox.realm_id, oauth_for(sandbox))
-    limits = RateLimits.time_scaled(SCALE, window_margin=0.2)
+    limits = RateLimits.time_scaled(SCALE, window_margin=0.4)
     settings = ClientSettings(limits=limits)
     errors: list[BaseException] = []
     done: list[str] = []

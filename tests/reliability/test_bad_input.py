@@ -203,7 +203,9 @@ def test_any_response_body_parses_or_raises_a_typed_error(body: Any) -> None:
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(name=st.text(min_size=1, max_size=120))
+# NUL is left out: the host itself cannot store it on PostgreSQL (the control characters a
+# host can store are all generated, and refused by the plugin with a clear error).
+@given(name=st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=120))
 def test_any_customer_name_goes_exactly_once_or_is_one_clear_error(
     host: FakeHost, name: str
 ) -> None:

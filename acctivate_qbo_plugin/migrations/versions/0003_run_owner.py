@@ -21,9 +21,13 @@ def upgrade() -> None:
         table.add_column(sa.Column("owner", sa.String(100)))
         # room for "interrupted"
         table.alter_column("outcome", type_=sa.String(12), existing_type=sa.String(10))
+    with op.batch_alter_table("tbSyncRunSection") as table:
+        table.alter_column("outcome", type_=sa.String(12), existing_type=sa.String(10))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("tbSyncRunSection") as table:
+        table.alter_column("outcome", type_=sa.String(10), existing_type=sa.String(12))
     with op.batch_alter_table("tbSyncRun") as table:
         table.alter_column("outcome", type_=sa.String(10), existing_type=sa.String(12))
         table.drop_column("owner")
