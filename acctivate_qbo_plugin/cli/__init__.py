@@ -1,4 +1,4 @@
-"""``acctivate-qbo``: the command line (sync, status, log, sandbox, ...)."""
+"""``acctivate-qbo``: the command line (install, connect, sync, status, log, sandbox, ...)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ __all__ = ["main"]
 # Each command is a module with add_parser(subparsers) and run(args) -> exit code; imported
 # only when chosen, so `acctivate-qbo --help` stays instant.
 COMMANDS = {
+    "install": "acctivate_qbo_plugin.cli.install_cmd",
+    "connect": "acctivate_qbo_plugin.cli.connect_cmd",
     "demo": "acctivate_qbo_plugin.cli.demo_cmd",
     "sync": "acctivate_qbo_plugin.cli.sync_cmd",
     "status": "acctivate_qbo_plugin.cli.status_cmd",
@@ -44,6 +46,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from acctivate_qbo_plugin.sandbox.cli import main as sandbox_main
 
         return sandbox_main(arguments[1:])
+    if arguments[:1] == ["connect"] and any(
+        a == "--client-secret" or a.startswith("--client-secret=") for a in arguments
+    ):
+        # Refused before argparse, which would echo the unknown argument (the secret) back.
+        from acctivate_qbo_plugin.cli.common import print_error
+
+        print_error(
+            "the client secret is never taken from the command line (it would stay in the "
+            "shell's history and the process list): use --client-secret-stdin, "
+            "$ACCTIVATE_QBO_CLIENT_SECRET or the prompt"
+        )
+        return 2
     parser = build_parser()
     args = parser.parse_args(arguments)
     logging.basicConfig(
@@ -51,8 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    from acctivate_qbo_plugin.cli.common import CommandError, print_error
+
     try:
         return int(args.handler(args) or 0)
+    except CommandError as exc:
+        print_error(str(exc))
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
 

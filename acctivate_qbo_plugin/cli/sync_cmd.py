@@ -9,15 +9,13 @@ from acctivate_qbo_plugin.cli.common import (
     CliHost,
     CommandError,
     add_config_option,
+    check_section,
     config_path,
     console,
     load_settings,
     print_error,
+    upgrade_tables,
 )
-from acctivate_qbo_plugin.cli.sync_window import TerminalSyncWindow
-from acctivate_qbo_plugin.engine import RunRequest
-from acctivate_qbo_plugin.runtime import HostRuntime, RuntimeOptions
-from acctivate_qbo_plugin.sections import default_catalog
 
 
 def add_parser(subparsers: Any) -> None:
@@ -32,20 +30,26 @@ def add_parser(subparsers: Any) -> None:
         "--section",
         action="append",
         metavar="NAME",
-        choices=default_catalog().names,
         help="only this section (and what it needs first); repeatable",
     )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from acctivate_qbo_plugin.cli.sync_window import TerminalSyncWindow
+    from acctivate_qbo_plugin.engine import RunRequest
+    from acctivate_qbo_plugin.runtime import HostRuntime, RuntimeOptions
+
     out = console()
+    for name in args.section or ():
+        check_section(name)
     try:
-        load_settings(args)  # refuse a bad file here rather than syncing on defaults
+        settings = load_settings(args)  # refuse a bad file here rather than syncing on defaults
     except CommandError as exc:
         print_error(str(exc))
         return 2
     path = config_path(args)
+    upgrade_tables(settings)  # the safe way, before the runtime opens them
     host = CliHost(data_dir=path.parent)
     window = TerminalSyncWindow(out)
     host.pm.register(window, name="terminal-sync-window")

@@ -111,7 +111,7 @@ def test_the_new_sync_time_is_the_window_start_minus_the_overlap(
     sync_now(host)
     (ctx,) = [c for c in scripted.contexts if c.section == "accounts"]
     times = host.runtime.store.sync_times()
-    # host_until was read from the database clock as the section started, before any review.
+    # host_until was read from the database clock as the run started, before any review.
     assert (ctx.host_until - times["accounts"].sync_time).total_seconds() == 30
 
 
