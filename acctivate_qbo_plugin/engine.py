@@ -72,7 +72,7 @@ class SyncEngine:
         # One upper bound on the host's clock for every section of the run, read before any
         # of them looks at a row: the run sees one consistent moment, so a record and the ones
         # it needs (an adjustment and its item) are in the same window or both in the next.
-        host_until = self.store.database_now()
+        host_until = self._host_now()
         run_id = self.store.start_run(request.trigger, plan, started)
         run = SyncRun(id=run_id, trigger=request.trigger, sections=plan, started_at=started)
         crash_point("run.started")
@@ -157,6 +157,9 @@ class SyncEngine:
             services=self.services,
             retry=tuple(self.store.retry_records(name)),
             _progress=lambda done, total: self.reporter.section_progress(run, name, done, total),
+            _log=lambda problems: self.store.add_log(
+                run.id, name, self.clock.now(), (p.log_entry() for p in problems)
+            ),
             _stop=stop,
         )
         try:
@@ -178,10 +181,16 @@ class SyncEngine:
             )
         return self._finish_section(run, name, settings, ctx, row_id)
 
+    def _host_now(self) -> datetime:
+        """The host database's clock: the host's records are stamped by it, also when the
+        plugin's tables live in a database of their own."""
+        host = getattr(self.services, "host", None)
+        return host.now() if host is not None else self.store.database_now()
+
     def _finish_section(
         self, run: SyncRun, name: str, settings: Settings, ctx: SectionContext, row_id: int
     ) -> SectionResult:
-        errors, warnings = ctx.errors, ctx.warnings
+        errors = ctx.errors
         section_errors = [e for e in errors if e.retry_key is None]
         failed = {e.retry_key: e for e in errors if e.retry_key is not None}
         quarantine = settings.sync.on_record_error == "quarantine"
@@ -191,24 +200,28 @@ class SyncEngine:
         outcome: Outcome
         if errors or (quarantine and still_waiting):
             outcome = "error"
-        elif warnings:
+        elif ctx.warning_count:
             outcome = "warning"
         else:
             outcome = "success"
 
+        # Each side's window is reviewed again only if something on that side failed: host
+        # records a push could not send hold the host side; the QBO side still moves when the
+        # section says it reviewed it cleanly (see SectionContext.qbo_side_done).
+        qbo_advance = advance or (not section_errors and ctx.qbo_side_clean)
         overlap = timedelta(seconds=settings.sync.overlap_seconds)
         new_times = (
             SectionSyncTime(
                 name,
-                ctx.host_until - overlap,
-                ctx.qbo_until - overlap if ctx.qbo_until is not None else None,
+                ctx.host_until - overlap if advance else None,
+                ctx.qbo_until - overlap if ctx.qbo_until is not None and qbo_advance else None,
             )
-            if advance
+            if advance or qbo_advance
             else None
         )
         finished = self.clock.now()
         counts = ctx.totals()
-        self.store.add_log(run.id, name, finished, (p.log_entry() for p in ctx.problems))
+        ctx.flush_log()
         self.store.complete_section(
             row_id,
             outcome=outcome,
@@ -225,12 +238,12 @@ class SyncEngine:
             failed=[(r, e.code, e.message) for r, e in failed.items()] if quarantine else (),
             passed=ctx.passed_records,
         )
-        sync_time = new_times.sync_time if new_times else ctx.since.sync_time
+        sync_time = new_times.sync_time if new_times and advance else ctx.since.sync_time
         result = SectionResult(
             section=name,
             outcome=outcome,
             counts=counts,
-            messages=_messages(ctx.problems, still_waiting if quarantine else set()),
+            messages=_messages(ctx, still_waiting if quarantine else set()),
             sync_time=sync_time,
         )
         crash_point("section.finished")
@@ -239,15 +252,18 @@ class SyncEngine:
         return result
 
 
-def _messages(problems: list[Problem], waiting: set[str]) -> tuple[str, ...]:
-    lines = [_line(p) for p in problems]
+def _messages(ctx: SectionContext, waiting: set[str]) -> tuple[str, ...]:
+    lines = [_line(p) for p in ctx.shown]
+    hidden = ctx.warning_count + len(ctx.errors) - len(ctx.shown)
     if waiting:
         lines.append(
             f"{len(waiting)} record(s) still on the retry list: {', '.join(sorted(waiting))}"
         )
-    if len(lines) > MAX_RESULT_MESSAGES:
-        more = len(lines) - MAX_RESULT_MESSAGES + 1
-        lines = [*lines[: MAX_RESULT_MESSAGES - 1], f"... and {more} more in the sync log"]
+    if len(lines) + (1 if hidden else 0) > MAX_RESULT_MESSAGES:
+        hidden += len(lines) - (MAX_RESULT_MESSAGES - 1)
+        lines = lines[: MAX_RESULT_MESSAGES - 1]
+    if hidden:
+        lines.append(f"... and {hidden} more in the sync log")
     return tuple(lines)
 
 

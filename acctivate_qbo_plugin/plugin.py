@@ -18,7 +18,6 @@ from acctivate_qbo_plugin.triggers import (
     CUSTOMER_SECTIONS,
     INVENTORY_SECTIONS,
     sections_for_invoice,
-    sections_for_lookup,
 )
 from hookspecs import Host, MenuItem, hookimpl
 
@@ -120,18 +119,14 @@ def acctivate_host_closing(host: Host) -> None:
 @_shielded
 def acctivate_lookup_opened(host: Host, lookup: str) -> None:
     runtime = _runtimes.get(host)
-    runtime.runner.request(
-        sections_for_lookup(lookup, runtime.catalog.pull_sections()), "lookup_opened"
-    )
+    runtime.runner.request(runtime.catalog.for_lookup(lookup), "lookup_opened")
 
 
 @hookimpl
 @_shielded
 def acctivate_list_searched(host: Host, list_name: str) -> None:
     runtime = _runtimes.get(host)
-    runtime.runner.request(
-        sections_for_lookup(list_name, runtime.catalog.pull_sections()), "list_searched"
-    )
+    runtime.runner.request(runtime.catalog.for_lookup(list_name), "list_searched")
 
 
 @hookimpl

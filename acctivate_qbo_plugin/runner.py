@@ -60,6 +60,7 @@ class SyncRunner:
         self._prepare = prepare
         self._cond = clock.condition()
         self._stop = threading.Event()
+        self._stopping = False  # the same as _stop, as a plain read for the hot path
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
         # pending batch (guarded by _cond)
         self._sections: set[str] = set()
@@ -87,23 +88,31 @@ class SyncRunner:
         every_section: bool = False,
         immediate: bool = False,
     ) -> None:
-        """Ask for a sync of ``sections`` (or every enabled one). Never blocks on a run."""
+        """Ask for a sync of ``sections`` (or every enabled one). Never blocks on a run.
+
+        This is the host's hot path (every hook lands here): a set union and a few
+        assignments under the lock, nothing else.
+        """
         with self._cond:
-            if self._stop.is_set():
+            if self._stopping:
                 return
             now = self._clock.monotonic()
             self.requests_received += 1
             self._sections.update(sections)
-            self._every_section = self._every_section or every_section
+            if every_section:
+                self._every_section = True
             if trigger not in self._triggers and len(self._triggers) < MAX_TRIGGERS:
                 self._triggers.append(trigger)
-            if self._first_at is None:
+            first = self._first_at is None
+            if first:
                 self._first_at = now
             self._last_at = now
-            self._immediate = self._immediate or immediate
-            # Wake the thread only if it would now have to act earlier than it planned to;
-            # later requests just push the quiet period, which it sees when it wakes.
-            if not self._running:
+            if immediate:
+                self._immediate = True
+            # Wake the thread only if it must now act earlier than it planned: on the first
+            # request of a batch, or the menu's. A later request only moves the quiet period
+            # further out, which the thread sees when it wakes.
+            if (first or immediate) and not self._running:
                 due = self._due_at(self._timing())
                 if due is not None and (self._wake_at is None or due < self._wake_at):
                     self._clock.notify(self._cond)
@@ -120,6 +129,7 @@ class SyncRunner:
     def stop(self, timeout: float) -> bool:
         """Stop: a run in progress finishes its current section. True if the thread ended."""
         with self._cond:
+            self._stopping = True
             self._stop.set()
             self._clock.notify(self._cond)
         if self._thread.is_alive() and threading.current_thread() is not self._thread:

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acctivate_qbo_plugin.clock import Clock, SystemClock
 from acctivate_qbo_plugin.config import Settings, config_path_for, default_database_url
@@ -20,6 +20,9 @@ from acctivate_qbo_plugin.state.db import redact_url
 from acctivate_qbo_plugin.state.store import StateStore
 from acctivate_qbo_plugin.status import StatusReporter
 from hookspecs import Host, SyncResult, SyncRun
+
+if TYPE_CHECKING:
+    from acctivate_qbo_plugin.qbo import ClientSettings
 
 __all__ = ["HostRuntime", "RuntimeOptions"]
 
@@ -40,6 +43,9 @@ class RuntimeOptions:
     clock: Clock | None = None
     catalog: SectionCatalog | None = None
     services_factory: ServicesFactory | None = None
+    client_settings: ClientSettings | None = None
+    """The QBO client's retries and rate limits for the default services (benchmarks run the
+    sandbox with QBO's limits time-scaled or off); ignored with a ``services_factory``."""
     config_path: Path | None = None
     watch_config: bool = True
 
@@ -164,8 +170,18 @@ class HostRuntime:
                 self._store_url = url
                 if self._services is not None:
                     self._services.close()
-                factory = self.options.services_factory or default_services
-                self._services = factory(settings, self._store)
+                if self.options.services_factory is not None:
+                    self._services = self.options.services_factory(settings, self._store)
+                else:
+                    # The host's records live in the host's database; the plugin's tables
+                    # may have been put elsewhere ([database] url).
+                    host_url = self.host.database_url
+                    self._services = default_services(
+                        settings,
+                        self._store,
+                        None if host_url is None or host_url == url else host_url,
+                        client_settings=self.options.client_settings,
+                    )
             return self._store
 
     def _report_unrecorded_run(

@@ -134,6 +134,7 @@ def connected_host_factory(
         sections: dict[str, bool] | None = None,
         qbo: dict[str, Any] | None = None,
         sandbox_settings: dict[str, Any] | None = None,
+        database: dict[str, Any] | None = None,
         start: bool = True,
         **options: Any,
     ) -> FakeHost:
@@ -153,6 +154,7 @@ def connected_host_factory(
                 },
                 "sections": dict(sections or {}),
                 "qbo": dict(qbo or {}),
+                **({"database": dict(database)} if database else {}),
             },
         )
         host = fake_host_factory(data_dir=directory, **options)

@@ -27,6 +27,7 @@ from acctivate_qbo_plugin.hostdata.records import (
     HostPOInvoiceLine,
     HostProduct,
     HostRecord,
+    SettledCondition,
 )
 from acctivate_qbo_plugin.hostdata.reference import ReferenceHostData
 
@@ -43,10 +44,15 @@ __all__ = [
     "HostProduct",
     "HostRecord",
     "ReferenceHostData",
+    "SettledCondition",
 ]
 
 
 class HostData(Protocol):
+    shares_plugin_database: bool
+    """True when the plugin's tables are in the host's database: the mapping then commits in
+    the host's transactions, and a review may leave settled rows out in SQL."""
+
     def ensure_schema(self) -> None:
         """Make sure the host tables exist (a real host's always do)."""
 
@@ -57,6 +63,17 @@ class HostData(Protocol):
         self, kind: str, since: datetime | None, until: datetime | None = None, *, chunk: int = 500
     ) -> Iterator[list[HostRecord]]:
         """Records changed in [since, until), oldest first, in chunks."""
+
+    def changed_stamps(
+        self,
+        kind: str,
+        since: datetime | None,
+        *,
+        chunk: int = 500,
+        unless: SettledCondition | None = None,
+    ) -> Iterator[list[tuple[str, datetime]]]:
+        """(key, changed_at) of records changed since ``since``, oldest first, in pages;
+        with ``unless`` (only when ``shares_plugin_database``), without the rows it is true for."""
 
     def get(self, kind: str, keys: Iterable[str]) -> dict[str, HostRecord]:
         """Records by key (missing keys are left out)."""
@@ -78,9 +95,9 @@ class HostData(Protocol):
         on_written: Callable[[list[str], Connection | None], None] | None = None,
     ) -> list[str]:
         """Create (key None) or update records from QBO's data, in one transaction; their
-        keys in the same order. ``on_written(keys, connection)`` runs before the commit: with
-        the transaction's connection when the plugin's tables share the host database (the
-        mapping then commits with the rows), with None otherwise."""
+        keys in the same order. ``on_written(keys, connection)``: when the plugin's tables
+        share the host database, before the commit with the transaction's connection (the
+        mapping then commits with the rows); otherwise right after the commit, with None."""
 
     def deactivate(self, kind: str, key: str) -> bool:
         """Make a record inactive (void a payment)."""

@@ -6,9 +6,13 @@ Money is Decimal; dates are ``date``; ``changed_at`` is the host database's UTC 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement
 
 __all__ = [
     "HostCustomer",
@@ -21,7 +25,13 @@ __all__ = [
     "HostPOInvoiceLine",
     "HostProduct",
     "HostRecord",
+    "SettledCondition",
 ]
+
+
+SettledCondition = Callable[[ColumnElement[Any], ColumnElement[Any]], ColumnElement[bool]]
+"""Given a row's key (as text) and its change time, SQL that is true when the plugin has that
+row in QBO as of that change time (built by ``MappingStore.settled_condition``)."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, exists, func, or_, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from acctivate_qbo_plugin.hostdata.records import (
@@ -25,6 +35,7 @@ from acctivate_qbo_plugin.hostdata.records import (
     HostPOInvoiceLine,
     HostProduct,
     HostRecord,
+    SettledCondition,
 )
 from acctivate_qbo_plugin.reference_host import models as m
 from acctivate_qbo_plugin.reference_host.schema import ensure_reference_schema
@@ -67,8 +78,11 @@ def _id(key: str | None) -> int | None:
 class ReferenceHostData:
     """Reads changed host records and writes QBO changes into the reference schema."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, shares_plugin_database: bool = True) -> None:
+        """:param shares_plugin_database: the plugin's tables are in this database too (the
+        default: the plugin keeps its tables beside the host's)."""
         self.engine = engine
+        self.shares_plugin_database = shares_plugin_database
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def ensure_schema(self) -> None:
@@ -118,6 +132,44 @@ class ReferenceHostData:
                 after = (rows[-1].changed_at, rows[-1].id)
                 records = self._load(session, kind, [r.id for r in rows])
             yield [records[str(r.id)] for r in rows if str(r.id) in records]
+            if len(rows) < chunk:
+                return
+
+    def changed_stamps(
+        self,
+        kind: str,
+        since: datetime | None,
+        *,
+        chunk: int = 500,
+        unless: SettledCondition | None = None,
+    ) -> Iterator[list[tuple[str, datetime]]]:
+        """(key, changed_at) of the records changed since ``since``, oldest first, in pages:
+        what a review needs to decide which records to read at all (one index scan). With
+        ``unless``, rows it is true for are left out by the database: a review of thousands
+        of rows already in QBO then lists none of them."""
+        model, _ = _MODELS[kind]
+        if unless is not None and not self.shares_plugin_database:
+            raise ValueError("the plugin's tables are in another database: nothing to join")
+        after: tuple[datetime, int] | None = None
+        while True:
+            query = select(model.id, model.changed_at).order_by(model.changed_at, model.id)
+            if unless is not None:
+                query = query.where(~unless(cast(model.id, String), model.changed_at))
+            if since is not None:
+                query = query.where(model.changed_at >= since)
+            if after is not None:
+                query = query.where(
+                    or_(
+                        model.changed_at > after[0],
+                        and_(model.changed_at == after[0], model.id > after[1]),
+                    )
+                )
+            with self.engine.connect() as connection:
+                rows = connection.execute(query.limit(chunk)).all()
+            if not rows:
+                return
+            after = (rows[-1].changed_at, rows[-1].id)
+            yield [(str(r.id), r.changed_at) for r in rows]
             if len(rows) < chunk:
                 return
 
@@ -331,7 +383,11 @@ class ReferenceHostData:
         """:meth:`upsert` for many rows in one transaction; keys in the same order.
 
         :param on_written: called with the keys and this transaction's connection before it
-            commits, so the caller's own rows (the mapping) commit with the host's.
+            commits, so the caller's own rows (the mapping) commit with the host's. When the
+            plugin's tables are in another database the two cannot commit as one: it is then
+            called with ``None`` right after the host's commit, so a link never names a row
+            that was rolled back (a crash between the two leaves a row without its link,
+            which the next pull adopts where it may, rather than a link to nothing).
         """
         model, _ = _MODELS[kind]
         keys: list[str] = []
@@ -356,8 +412,10 @@ class ReferenceHostData:
                 if applications is not None:
                     self._apply_payment(session, row, applications)
                 keys.append(str(row.id))
-            if on_written is not None:
+            if on_written is not None and self.shares_plugin_database:
                 on_written(keys, session.connection())
+        if on_written is not None and not self.shares_plugin_database:
+            on_written(keys, None)
         return keys
 
     def _next_customer_no(self, session: Session) -> str:

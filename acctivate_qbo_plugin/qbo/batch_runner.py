@@ -3,8 +3,8 @@
 QBO allows 10 requests in flight per realm, 40 batch requests a minute and 500 requests a
 minute in all (QBO.md). So a large batch is sent as several requests at once, and when the
 minute's 40 batch requests are spent, the items are sent one request each instead of waiting
-for the next minute: 40 × 30 + (500 − 40) = 1,660 records a minute is the ceiling, and
-waiting would halve it.
+for the next minute, and what is left of them as a batch again as soon as the budget has room:
+40 × 30 + (500 − 40) = 1,660 records a minute is the ceiling, and waiting would halve it.
 
 A failure of one request is reported on each of its items (with whether QBO may have done
 it anyway), so what the other requests did is never lost; only an error that stops the sync
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from acctivate_qbo_plugin.qbo.batch import BatchItem, Chunk, chunk_items
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
     from acctivate_qbo_plugin.qbo.client import QboClient
 
 __all__ = ["run_batch"]
+
+# A chunk being sent one by one switches back to a batch when the batch budget has room
+# again, if at least this many items are left: a batch slot carries up to 30 records, so
+# spending one on a few would waste more than the single requests it saves.
+MIN_BATCH_REST = 15
 
 
 def run_batch(
@@ -72,6 +78,9 @@ def _spill(client: QboClient, chunk: Chunk) -> bool:
 def _one_by_one(client: QboClient, chunk: Chunk) -> list[BatchItemResult]:
     results = []
     for offset, item in enumerate(chunk.items):
+        if len(chunk.items) - offset >= MIN_BATCH_REST and client.rate_limiter.batch_wait() <= 0:
+            # The minute's batch budget has room again: the rest goes as one batch.
+            return results + _rest_as_batch(client, chunk, offset)
         try:
             results.append(_single(client, chunk, offset, item))
         except QboError as error:
@@ -79,6 +88,18 @@ def _one_by_one(client: QboClient, chunk: Chunk) -> list[BatchItemResult]:
                 raise
             results.append(_failed(chunk, offset, item, error))
     return results
+
+
+def _rest_as_batch(client: QboClient, chunk: Chunk, offset: int) -> list[BatchItemResult]:
+    rest = replace(
+        chunk_items(client.realm_id, chunk.items[offset:])[0], start=chunk.start + offset
+    )
+    try:
+        return client.send_chunk(rest)
+    except QboError as error:
+        if getattr(error, "stops_sync", False):
+            raise
+        return [_failed(rest, index, item, error) for index, item in enumerate(rest.items)]
 
 
 def _single(client: QboClient, chunk: Chunk, offset: int, item: BatchItem) -> BatchItemResult:

@@ -1,13 +1,15 @@
-"""Change Data Capture over a window, split until no response hits QBO's 1000-object cap.
+"""Change Data Capture over a window, read forward until no answer hits QBO's 1000-object cap.
 
-CDC has no paging and only a lower bound (``changedSince``). A response holding the cap may
-have dropped changes, so the window is split: first per entity, then by halving the time
-range. QBO (and our sandbox) keep the *oldest* changes of an over-full response, so a piece
-``[a, b)`` is complete once the answer for ``changedSince=a`` is under the cap or already
-reaches ``b``; the left half of a split reuses that answer, only the right half costs a call.
-A single second holding more than the cap cannot be split further; it is read with a paged
-query instead (live records only: deletions of that one second cannot be recovered and are
-logged).
+CDC has no paging and only a lower bound (``changedSince``). An answer holding the cap may
+have dropped changes. QBO (and our sandbox) keep each entity's *oldest* changes in an
+over-full answer; which entities an over-full answer of several favours is not documented,
+so nothing is assumed about it. After a full answer, each entity with changes in it carries
+on alone from its newest change's second (that second may have been cut, so it is read again
+and the copies merged), until an answer is under the cap or reaches the window's end; the
+entities with none in it are asked again together, since they may have been crowded out.
+That is about one call per thousand changes. A single second holding more than the cap
+cannot be stepped over; it is read with a paged query instead (live records only: deletions
+of that one second cannot be recovered and are logged).
 """
 
 from __future__ import annotations
@@ -53,13 +55,7 @@ class CdcWindow:
     def collect(self, entities: Sequence[str], since: datetime) -> CdcResult:
         first = self._call(entities, since)
         self._merge(first)
-        if first.object_count >= self._cap:
-            end = self._window_end(first, since)
-            for entity in entities:
-                reply = first if len(entities) == 1 else self._call([entity], since)
-                if len(entities) > 1:
-                    self._merge(reply)
-                self._cover(entity, since, end, reply)
+        self._complete(list(entities), since, self._window_end(first, since), first)
         return self._result(entities, first.time)
 
     @staticmethod
@@ -70,28 +66,69 @@ class CdcWindow:
         latest = max(stamps, default=since)
         return latest.replace(microsecond=0) + ONE_SECOND
 
-    def _cover(self, entity: str, start: datetime, end: datetime, reply: CdcReply) -> None:
-        """Make ``[start, end)`` complete for ``entity``; ``reply`` answered ``since=start``."""
+    def _complete(
+        self, entities: list[str], start: datetime, end: datetime, reply: CdcReply
+    ) -> None:
+        """Make ``[start, end)`` complete for ``entities``; ``reply`` answered them ``since=start``.
+
+        Under the cap, the answer is complete. At the cap, each entity with changes in it
+        carries on from its newest one; the entities without any may have been crowded out,
+        so they are asked again, together (usually one call, under the cap)."""
         if reply.object_count < self._cap:
             return
-        newest = max((t for t in _times(reply, entity) if t is not None), default=None)
-        if newest is not None and newest >= end:
+        if len(entities) == 1:
+            self._read_forward(entities[0], start, end, reply, alone=True)
             return
-        if end - start <= ONE_SECOND:
-            self._crowded_second(entity, start, end)
+        busy = [e for e in entities if reply.changed.get(e) or reply.deleted.get(e)]
+        if not busy:
+            # A full answer with none of the asked entities in it (filed under names we did
+            # not ask for): asking them together again would repeat it, so ask each alone.
+            for entity in entities:
+                alone = self._call([entity], start)
+                self._merge(alone)
+                self._complete([entity], start, end, alone)
             return
-        middle = (start + (end - start) / 2).replace(microsecond=0)
-        if middle <= start:
-            middle = start + ONE_SECOND
-        self._cover(entity, start, middle, reply)
-        right = self._call([entity], middle)
-        self._merge(right)
-        self._cover(entity, middle, end, right)
+        quiet = [e for e in entities if e not in busy]
+        for entity in busy:
+            self._read_forward(entity, start, end, reply, alone=False)
+        if quiet:
+            again = self._call(quiet, start)
+            self._merge(again)
+            self._complete(quiet, start, end, again)
 
-    def _crowded_second(self, entity: str, start: datetime, end: datetime) -> None:
+    def _read_forward(
+        self, entity: str, start: datetime, end: datetime, reply: CdcReply, *, alone: bool
+    ) -> None:
+        """Read ``entity`` on from its newest change in ``reply`` (an answer since ``start``
+        at the cap; ``alone``: of this entity only) until ``[start, end)`` is complete."""
+        while not alone or reply.object_count >= self._cap:
+            newest = max((t for t in _times(reply, entity) if t is not None), default=None)
+            if newest is None:
+                # A full answer without times cannot be stepped through: query the window.
+                self._crowded(entity, start, end)
+                return
+            if newest >= end:
+                return
+            next_start = newest.replace(microsecond=0)
+            if next_start <= start:
+                if not alone:
+                    next_start = start  # ask again for this entity alone, from the same start
+                else:
+                    # The whole answer is one second: more changes in it than one answer holds.
+                    second = start.replace(microsecond=0)
+                    self._crowded(entity, second, second + ONE_SECOND)
+                    next_start = second + ONE_SECOND
+                    if next_start >= end:
+                        return
+            start = next_start
+            reply = self._call([entity], start)
+            self._merge(reply)
+            alone = True
+
+    def _crowded(self, entity: str, start: datetime, end: datetime) -> None:
         _log.warning(
             "CDC: %s has %d or more changes within %s..%s; reading them with a query "
-            "(deletions in that second cannot be seen)",
+            "(deletions in that span cannot be seen)",
             entity,
             self._cap,
             start.isoformat(),

@@ -4,8 +4,16 @@ QBO allows per realm 500 requests a minute, 10 a second (treated also as 10 in f
 batch requests a minute. Staying under those limits ourselves avoids 429 storms; when the
 server throttles anyway, :meth:`RateLimiter.pause` holds every thread of the realm back.
 
-Windows slide (a log of start times), matching how the server counts. The clock and sleep
-function are injectable so tests and time-scaled benchmarks do not wait on the wall clock.
+Windows slide, matching how the server counts. The server counts a request when it arrives,
+which is some time after we send it; we cannot see that moment, only that it lies between our
+send and our answer. So the one-second window holds each request from its send until its
+answer plus a second: however long a request is delayed on the way (a slow network, a garbage
+collection pause in the host), the server can never see an eleventh in its second. The minute
+windows count from the send with a margin of a few seconds, which a delay does not outlast;
+holding them to the answer would cost a whole minute's worth of batch time.
+
+The clock and sleep function are injectable so tests and time-scaled benchmarks do not wait on
+the wall clock.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 __all__ = ["RateLimiter", "RateLimits", "forget_shared_rate_limiters", "shared_rate_limiter"]
 
@@ -25,12 +34,17 @@ class RateLimits:
     """Per-realm limits; ``None`` disables one. Window lengths are in (possibly scaled) seconds.
 
     ``window_margin`` widens each window a little: the server counts arrivals, we count
-    departures, and a request delayed on the way must not make the server see one too many.
+    sends, and a request delayed on the way must not make the server see one too many in its
+    minute. (The second is held to each answer, which covers any delay; there the margin only
+    absorbs the two clocks' drift.)
+
+    ``max_in_flight`` stays below QBO's 10: the server counts a request as running until it
+    has finished with it, which is a moment after we have its answer and start the next.
     """
 
     requests_per_minute: int | None = 500
     requests_per_second: int | None = 10
-    max_in_flight: int | None = 10
+    max_in_flight: int | None = 8
     batch_per_minute: int | None = 40
     minute_seconds: float = 60.0
     second_seconds: float = 1.0
@@ -57,6 +71,12 @@ class RateLimits:
             raise ValueError("RateLimits.batch_per_minute must be >= 1 or None")
         if self.minute_seconds <= 0 or self.second_seconds <= 0:
             raise ValueError("RateLimits window lengths must be positive")
+        if self.window_margin < 0:
+            raise ValueError("RateLimits.window_margin cannot be negative")
+
+    def widened(self, length: float) -> float:
+        """A window of ``length`` seconds as this client counts it (see ``window_margin``)."""
+        return length * (1 + self.window_margin)
 
 
 class _Window:
@@ -81,6 +101,53 @@ class _Window:
             self.starts.append(now)
 
 
+class _Counting(Protocol):
+    """What the limiter asks of a window (:class:`_Window`, :class:`_HeldWindow`)."""
+
+    def wait_needed(self, now: float) -> float | None: ...
+
+    def record(self, now: float) -> _Held | None: ...
+
+
+class _Held:
+    """One request in a :class:`_HeldWindow`: ``answered`` is unset while it is in flight."""
+
+    __slots__ = ("answered",)
+
+    def __init__(self) -> None:
+        self.answered: float | None = None
+
+
+class _HeldWindow:
+    """At most ``limit`` requests sent or answered within ``length`` seconds: each one counts
+    from its send until ``length`` after its answer (see the module docstring for why)."""
+
+    def __init__(self, limit: int | None, length: float) -> None:
+        self.limit = limit
+        self.length = length
+        self.held: list[_Held] = []
+
+    def wait_needed(self, now: float) -> float | None:
+        """Seconds to wait, 0 to go now, or ``None`` when only an answer can free a place."""
+        if self.limit is None:
+            return 0.0
+        self.held = [h for h in self.held if h.answered is None or h.answered + self.length > now]
+        excess = len(self.held) - self.limit + 1
+        if excess <= 0:
+            return 0.0
+        answered = sorted(h.answered for h in self.held if h.answered is not None)
+        if len(answered) < excess:
+            return None
+        return answered[excess - 1] + self.length - now
+
+    def record(self, now: float) -> _Held | None:
+        if self.limit is None:
+            return None
+        held = _Held()
+        self.held.append(held)
+        return held
+
+
 class RateLimiter:
     """Blocks callers until a request may start; use :meth:`slot` around each request."""
 
@@ -94,11 +161,10 @@ class RateLimiter:
         self.limits = limits or RateLimits()
         self._clock = clock
         self._sleep = sleep
-        stretch = 1.0 + self.limits.window_margin
-        minute = self.limits.minute_seconds * stretch
-        second = self.limits.second_seconds * stretch
+        minute = self.limits.widened(self.limits.minute_seconds)
+        second = self.limits.widened(self.limits.second_seconds)
         self._all_minute = _Window(self.limits.requests_per_minute, minute)
-        self._all_second = _Window(self.limits.requests_per_second, second)
+        self._all_second = _HeldWindow(self.limits.requests_per_second, second)
         self._batch_minute = _Window(self.limits.batch_per_minute, minute)
         self._in_flight = 0
         self._waiting = 0
@@ -126,7 +192,7 @@ class RateLimiter:
         with self._condition:
             return max(0.0, self._batch_minute.wait_needed(self._clock()))
 
-    def _acquire(self, batch: bool) -> None:
+    def _acquire(self, batch: bool) -> list[_Held]:
         limit = self.limits.max_in_flight
         while True:
             with self._condition:
@@ -139,30 +205,37 @@ class RateLimiter:
                         self._waiting -= 1
                     continue
                 now = self._clock()
-                windows = [self._all_minute, self._all_second]
+                windows: list[_Counting] = [self._all_minute, self._all_second]
                 if batch:
                     windows.append(self._batch_minute)
-                wait = max([self._resume_at - now, *(w.wait_needed(now) for w in windows)])
+                waits = [w.wait_needed(now) for w in windows]
+                if None in waits:
+                    # Every place in the second is held by a request still running.
+                    self._condition.wait()
+                    continue
+                wait = max([self._resume_at - now, *(w for w in waits if w is not None)])
                 if wait <= 0:
-                    for window in windows:
-                        window.record(now)
+                    held = [h for h in (window.record(now) for window in windows) if h]
                     self._in_flight += 1
-                    return
+                    return held
             self._sleep(wait)
 
-    def _release(self) -> None:
+    def _release(self, held: list[_Held]) -> None:
         with self._condition:
+            now = self._clock()
+            for one in held:
+                one.answered = now
             self._in_flight -= 1
-            self._condition.notify()
+            self._condition.notify_all()
 
     @contextmanager
     def slot(self, *, batch: bool = False) -> Iterator[None]:
         """Wait for a free slot, hold it while the request runs, release it afterwards."""
-        self._acquire(batch)
+        held = self._acquire(batch)
         try:
             yield
         finally:
-            self._release()
+            self._release(held)
 
 
 _registry_lock = threading.Lock()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from acctivate_qbo_plugin.sandbox import errors, responses
 from acctivate_qbo_plugin.sandbox.api import ApiRequest
 from acctivate_qbo_plugin.sandbox.faults import FaultPlan
+from acctivate_qbo_plugin.sandbox.limits import Refusal
 from acctivate_qbo_plugin.sandbox.oauth import OAuthError
 from acctivate_qbo_plugin.sandbox.request_log import RequestRecord
 from acctivate_qbo_plugin.sandbox.responses import Reply
@@ -43,6 +44,7 @@ class _Outcome:
         self.outcome = "ok"
         self.requestid: str | None = None
         self.faults: list[str] = []
+        self.limit: str | None = None
 
 
 class SandboxRequestHandler(BaseHTTPRequestHandler):
@@ -118,9 +120,10 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         assert route.realm is not None
         time_text = runtime.company.calendar.response_time(started)
         admission = runtime.limiter.admit(route.realm, is_batch=route.kind == "batch")
-        if admission is None:
+        if isinstance(admission, Refusal):
             settings = runtime.settings
             outcome.outcome = "throttled"
+            outcome.limit = admission.limit
             reply = responses.throttle_reply(
                 settings.throttle_status, time_text, settings.throttle_retry_after
             )
@@ -338,6 +341,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
                 intuit_tid=tid,
                 outcome=outcome.outcome,
                 faults=tuple(outcome.faults),
+                limit=outcome.limit,
             )
         )
 

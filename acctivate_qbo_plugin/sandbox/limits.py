@@ -30,6 +30,13 @@ class Admission:
     realm: str
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A request over a limit: which one (for the request log: a throttle must be explainable)."""
+
+    limit: str  # "per minute", "per second", "in flight" or "batch per minute"
+
+
 class RateLimiter:
     def __init__(self, settings: SandboxSettings, clock: SandboxClock) -> None:
         self._settings = settings
@@ -40,8 +47,8 @@ class RateLimiter:
         self._minute = 60.0 / settings.time_scale
         self._second = 1.0 / settings.time_scale
 
-    def admit(self, realm: str, *, is_batch: bool) -> Admission | None:
-        """Let the request in (and count it), or None when a limit is reached."""
+    def admit(self, realm: str, *, is_batch: bool) -> Admission | Refusal:
+        """Let the request in (and count it), or say which limit it is over."""
         settings = self._settings
         now = self._clock.time()
         with self._lock:
@@ -49,17 +56,17 @@ class RateLimiter:
             _prune(windows.minute, now - self._minute)
             _prune(windows.second, now - self._second)
             _prune(windows.batch_minute, now - self._minute)
-            over = (
-                _full(windows.minute, settings.requests_per_minute)
-                or _full(windows.second, settings.requests_per_second)
-                or (
-                    settings.requests_per_second is not None
-                    and windows.in_flight >= settings.requests_per_second
-                )
-                or (is_batch and _full(windows.batch_minute, settings.batch_per_minute))
-            )
-            if over:
-                return None
+            if _full(windows.minute, settings.requests_per_minute):
+                return Refusal("per minute")
+            if _full(windows.second, settings.requests_per_second):
+                return Refusal("per second")
+            if (
+                settings.requests_per_second is not None
+                and windows.in_flight >= settings.requests_per_second
+            ):
+                return Refusal("in flight")
+            if is_batch and _full(windows.batch_minute, settings.batch_per_minute):
+                return Refusal("batch per minute")
             windows.minute.append(now)
             windows.second.append(now)
             if is_batch:

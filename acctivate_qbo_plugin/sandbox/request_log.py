@@ -38,6 +38,7 @@ class RequestRecord:
     intuit_tid: str
     outcome: str  # ok, fault, throttled, injected, replayed, dropped, unauthorized
     faults: tuple[str, ...] = ()
+    limit: str | None = None  # the QBO limit a throttled request was over
 
     @property
     def throttled(self) -> bool:

@@ -24,6 +24,8 @@ class SectionCatalog:
                         f"section {name!r} needs {prerequisite!r}, which must be declared before it"
                     )
             self._sections[name] = section
+        self._pull = tuple(n for n, s in self._sections.items() if s.direction.pulls)
+        self._lookups: dict[str, tuple[str, ...]] = {}
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -48,7 +50,16 @@ class SectionCatalog:
 
     def pull_sections(self) -> tuple[str, ...]:
         """Sections that bring QBO changes into the host (what an unknown lookup refreshes)."""
-        return tuple(n for n, s in self._sections.items() if s.direction.pulls)
+        return self._pull
+
+    def for_lookup(self, name: str) -> tuple[str, ...]:
+        """The sections a lookup or list window asks for (remembered: a hook is hot code)."""
+        found = self._lookups.get(name)
+        if found is None:
+            from acctivate_qbo_plugin.triggers import sections_for_lookup
+
+            found = self._lookups.setdefault(name, sections_for_lookup(name, self._pull))
+        return found
 
     def with_prerequisites(self, requested: Iterable[str]) -> set[str]:
         wanted: set[str] = set()

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from acctivate_qbo_plugin.config import Settings
 from acctivate_qbo_plugin.state.store import NewLogEntry, RetryRecord, SectionSyncTime
@@ -69,10 +69,25 @@ class SectionContext:
     retry: tuple[RetryRecord, ...] = ()
     _progress: Callable[[int, int | None], None] = lambda done, total: None
     _stop: threading.Event = field(default_factory=threading.Event)
+    _log: Callable[[list[Problem]], None] | None = None
     counts: Counter[str] = field(default_factory=Counter)
-    problems: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    """Every error (they decide the outcome and the retry list)."""
+    shown: list[Problem] = field(default_factory=list)
+    """The first problems, for the sync window; the sync log gets them all."""
+    warning_count: int = 0
     passed_records: set[str] = field(default_factory=set)
     qbo_until: datetime | None = None
+    _unlogged: list[Problem] = field(default_factory=list)
+    qbo_side_clean: bool = False
+
+    SHOWN: ClassVar[int] = 50
+    LOG_EVERY: ClassVar[int] = 500
+    """Problems go to the sync log in groups as they come: a 50,000-record push that warns
+    on every record never holds them all in memory."""
+
+    def __post_init__(self) -> None:
+        self._retry_keys = frozenset(r.record for r in self.retry)
 
     # -- what happened -------------------------------------------------------------------
 
@@ -93,7 +108,8 @@ class SectionContext:
         fix_hint: str | None = None,
     ) -> None:
         """Something the bookkeeper should know; the sync time still advances."""
-        self.problems.append(Problem("warning", message, record, qbo_id, code, fix_hint))
+        self.warning_count += 1
+        self._add(Problem("warning", message, record, qbo_id, code, fix_hint))
 
     def error(
         self,
@@ -108,17 +124,41 @@ class SectionContext:
         """Something that must be fixed. With ``record``: that record failed (in quarantine
         mode it goes to the retry list, under ``key`` if given, and the rest moves on);
         without: the section as a whole failed and its sync time holds whatever the mode."""
-        self.problems.append(Problem("error", message, record, qbo_id, code, fix_hint, key))
+        problem = Problem("error", message, record, qbo_id, code, fix_hint, key)
+        self.errors.append(problem)
+        self._add(problem)
+
+    def _add(self, problem: Problem) -> None:
+        if len(self.shown) < self.SHOWN:
+            self.shown.append(problem)
+        self._unlogged.append(problem)
+        if len(self._unlogged) >= self.LOG_EVERY:
+            self.flush_log()
+
+    def flush_log(self) -> None:
+        """Write the problems not yet in the sync log (the engine calls it at the end)."""
+        if self._unlogged and self._log is not None:
+            self._log(self._unlogged)
+            self._unlogged = []
 
     def passed(self, record: str) -> None:
-        """A record from :attr:`retry` went through: take it off the retry list."""
-        self.passed_records.add(record)
+        """A record went through: if it was on the retry list (:attr:`retry`), it comes off.
+        (Only those are remembered: the others are most of a large push.)"""
+        if record in self._retry_keys:
+            self.passed_records.add(record)
 
     def saw_qbo_time(self, time: datetime) -> None:
         """Report QBO's ``time`` from the section's first read of the window; the earliest is
         kept and becomes the QBO-side sync time (minus the overlap)."""
         if self.qbo_until is None or time < self.qbo_until:
             self.qbo_until = time
+
+    def qbo_side_done(self) -> None:
+        """The QBO side of the window was fully reviewed and nothing on it failed (the errors,
+        if any, are about host records): its QBO sync time may advance even while the host
+        side holds. A pushing section says so; a pulling one never does (its errors are about
+        QBO records)."""
+        self.qbo_side_clean = True
 
     def stop_requested(self) -> bool:
         """The host is closing; a long section may finish early at a safe point and report
@@ -132,20 +172,12 @@ class SectionContext:
 
     # -- read by the engine --------------------------------------------------------------
 
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "warning"]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "error"]
-
     def totals(self) -> Counts:
         return Counts(
             created=self.counts["created"],
             updated=self.counts["updated"],
             deleted=self.counts["deleted"],
             unchanged=self.counts["unchanged"],
-            warnings=len(self.warnings),
+            warnings=self.warning_count,
             errors=len(self.errors),
         )

@@ -72,6 +72,7 @@ class CustomersSection(PushSection):
     kind = "customer"
     qbo_entity = "Customer"
     natural_key_field = "DisplayName"
+    refers_to_own_kind = True  # a job refers to its parent customer
     owned = False  # both sides may edit; the pull half brings QBO's edits in
 
     def build(self, record: HostCustomer, refs: References, ctx: SectionContext) -> dict[str, Any]:

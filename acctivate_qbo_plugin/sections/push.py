@@ -14,14 +14,15 @@ records edited or deleted in QBO, and creates a crash may have interrupted):
    record and retries once; a record deleted in QBO is created again;
 5. the mapping is written once per chunk, in one transaction.
 
-Records are read in chunks of 600 (20 batches), so memory does not grow with the backlog.
+Records are sent in units of at most 5,000 (read 600 at a time), so memory does not grow
+with the backlog; rows already in QBO as they are are not read at all (see unsettled.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from acctivate_qbo_plugin.crashpoints import crash_point
@@ -49,11 +50,13 @@ from acctivate_qbo_plugin.sections.support import (
     fingerprint,
     parse_qbo_time,
 )
+from acctivate_qbo_plugin.sections.unsettled import unsettled_stamps
 from acctivate_qbo_plugin.state.mapping import Link
 
 __all__ = ["PushSection"]
 
 CHUNK = 600  # a multiple of 30: every batch but the last is full
+STAMP_PAGE = 5000  # change times are tiny: read many at once
 MAX_DEFER_ROUNDS = 5
 
 
@@ -78,6 +81,10 @@ class PushSection(Section):
     """The host owns these records: an edit made in QBO is reported and overwritten."""
     dated: ClassVar[bool] = False
     """Transactions: refused before sending when dated on or before QBO's closing date."""
+    refers_to_own_kind: ClassVar[bool] = False
+    """Records of this kind refer to each other (a job to its parent customer), so each one
+    created is remembered for the rest of the run; invoices are referred to by nobody, and
+    remembering 50,000 of them would only cost memory."""
 
     # -- what a section declares ---------------------------------------------------------
 
@@ -128,11 +135,17 @@ class _PushRun:
         self.done = 0
         self.close_date: date | None = None
         self.links_seen: dict[str, str | None] = {}  # host key -> QBO Id, for the sync log
+        self.edit_failures = 0  # records edited in QBO that could not be set back
+        self.listed = 0  # rows of the window listed as not yet in QBO as they are
+        self.reviewed_all = True  # False when the page cap ended the review early
 
     # -- driving -------------------------------------------------------------------------
 
     def run(self) -> None:
         section, ctx = self.section, self.ctx
+        # A two-way section pulls first: its errors are about QBO records, whose window
+        # must then be read again.
+        qbo_side_failed = bool(ctx.errors)
         if section.dated:
             self.close_date = self.services.book_close_date()
         self._find_qbo_edits()
@@ -144,26 +157,51 @@ class _PushRun:
         changed = self.services.host.count_changed(section.kind, ctx.since.sync_time)
         total = changed + len(extra)
         ctx.progress(0, total)
-        for chunk in self._chunks(extra, seen, max_pages=2 * (changed // CHUNK + 1) + 1):
-            self._process(chunk)
+        max_pages = 2 * (changed // STAMP_PAGE + 1) + 1
+        for chunk, links in self._chunks(extra, seen, max_pages=max_pages):
+            self._process(chunk, links)
             ctx.progress(min(self.done, total), total)
+        if self.reviewed_all:
+            # The rows of the window not listed are the ones already in QBO as they are.
+            unchanged = max(0, changed - self.listed)
+            ctx.count("unchanged", unchanged)
+            self.done += unchanged
         ctx.progress(self.done, max(total, self.done))
+        if not qbo_side_failed and not self.edit_failures:
+            ctx.qbo_side_done()
 
     def _chunks(
         self, extra: list[HostRecord], seen: set[str], *, max_pages: int
-    ) -> Iterator[list[HostRecord]]:
+    ) -> Iterator[tuple[list[HostRecord], dict[str, Link]]]:
+        kind, host = self.section.kind, self.services.host
         for start in range(0, len(extra), CHUNK):
-            yield extra[start : start + CHUNK]
+            part = extra[start : start + CHUNK]
+            yield part, self.mapping.links(kind, [r.key for r in part])
         # No upper bound: a record the host changed after the run began is reviewed now as
         # well (and again next run, at no cost). An invoice from before the run whose item the
         # host touched since (a sale updates its quantity) then finds the item pushed. The
         # page cap ends the review if the host keeps changing rows faster than we read them;
         # what is left is after the sync time, so the next run has it.
-        pages = self.services.host.changed(self.section.kind, self.ctx.since.sync_time, chunk=CHUNK)
-        for _, chunk in zip(range(max_pages), pages, strict=False):
-            fresh = [r for r in chunk if r.key not in seen]
-            if fresh:
-                yield fresh
+        pages = unsettled_stamps(
+            host, self.mapping, kind, self.ctx.since.sync_time, page=STAMP_PAGE
+        )
+        for number, page in enumerate(pages, start=1):
+            if number > max_pages:
+                self.reviewed_all = False
+                return
+            self.listed += len(page)
+            wanted = [key for key, _ in page if key not in seen]
+            if not wanted:
+                continue
+            # Sent as one unit (more batches in flight at once, fewer pauses between units)
+            # but read CHUNK keys at a time: an IN list stays within every database's limits.
+            records: dict[str, HostRecord] = {}
+            links: dict[str, Link] = {}
+            for start in range(0, len(wanted), CHUNK):
+                keys = wanted[start : start + CHUNK]
+                records.update(host.get(kind, keys))
+                links.update(self.mapping.links(kind, keys))
+            yield [records[k] for k in wanted if k in records], links
 
     def _find_qbo_edits(self) -> None:
         """Records the host owns that someone changed or deleted in QBO since last time."""
@@ -191,10 +229,9 @@ class _PushRun:
 
     # -- one chunk -----------------------------------------------------------------------
 
-    def _process(self, records: list[HostRecord]) -> None:
+    def _process(self, records: list[HostRecord], links: dict[str, Link]) -> None:
         section, ctx = self.section, self.ctx
         self.done += len(records)
-        links = self.mapping.links(section.kind, [r.key for r in records])
         self.links_seen = {k: link.qbo_id for k, link in links.items()}
         pending: list[Outgoing] = []
         creates: list[Outgoing] = []
@@ -217,6 +254,9 @@ class _PushRun:
                 elif outgoing.fingerprint == link.fingerprint and record.key not in self.edited:
                     ctx.count("unchanged")
                     ctx.passed(record.key)
+                    settled_at = self._settled_at(record)
+                    if link.host_changed_at != settled_at:
+                        saved.append(link.with_(host_changed_at=settled_at))
                 elif not self._edit_matters(outgoing, saved):
                     continue
                 else:
@@ -291,7 +331,12 @@ class _PushRun:
             return True  # edited on our side only
         changes = self.section.describe_qbo_edit(outgoing.record, outgoing.payload, entity)
         if not changes and outgoing.fingerprint == link.fingerprint:
-            saved.append(link.with_(sync_token=entity.get("SyncToken")))
+            saved.append(
+                link.with_(
+                    sync_token=entity.get("SyncToken"),
+                    host_changed_at=self._settled_at(outgoing.record),
+                )
+            )
             self.ctx.count("unchanged")
             self.ctx.passed(outgoing.record.key)
             return False
@@ -319,6 +364,8 @@ class _PushRun:
         outgoing.link = None
 
     def _record_error(self, record: HostRecord, problem: RecordProblem | QboError) -> None:
+        if record.key in self.edited:
+            self.edit_failures += 1  # QBO keeps its edit: the QBO side must be read again
         if isinstance(problem, (TransientError, MalformedResponse, Throttled)):
             message = f"could not send {record.label} to QuickBooks: {problem.message}"
             if problem.detail and problem.detail not in problem.message:
@@ -373,7 +420,7 @@ class _PushRun:
                 continue
             link = self._link_for(outgoing, entity, fingerprint_=None)
             outgoing.link = link
-            self.refs.learn(self.section.kind, outgoing.record.key, link.qbo_id or "")
+            self._remember(outgoing, link)
             updates.append(outgoing)  # make sure QBO has exactly the host's current version
 
     # -- sending -------------------------------------------------------------------------
@@ -427,10 +474,14 @@ class _PushRun:
     def _created(self, outgoing: Outgoing, entity: dict[str, Any], saved: list[Link]) -> None:
         link = self._link_for(outgoing, entity, fingerprint_=outgoing.fingerprint)
         saved.append(link)
-        self.refs.learn(self.section.kind, outgoing.record.key, link.qbo_id or "")
+        self._remember(outgoing, link)
         self.ctx.count("created")
         self.ctx.passed(outgoing.record.key)
         self.section.after_write(self.ctx, outgoing.record, entity)
+
+    def _remember(self, outgoing: Outgoing, link: Link) -> None:
+        if self.section.refers_to_own_kind:
+            self.refs.learn(self.section.kind, outgoing.record.key, link.qbo_id or "")
 
     def _create_failed(self, outgoing: Outgoing, error: QboError, saved: list[Link]) -> None:
         if isinstance(error, (DuplicateName, DuplicateDocNumber)):
@@ -550,7 +601,17 @@ class _PushRun:
             fingerprint=fingerprint_,
             qbo_updated_at=parse_qbo_time((entity.get("MetaData") or {}).get("LastUpdatedTime")),
             natural_key=self._natural_key(outgoing),
+            host_changed_at=self._settled_at(outgoing.record) if fingerprint_ is not None else None,
         )
+
+    def _settled_at(self, record: HostRecord) -> datetime | None:
+        """The change time a link may remember, so that a review skips the row unread while
+        its change time is still that one: only a time before this run's start on the host's
+        clock. A row changed after that could change again within the same tick of that
+        clock and keep the same time; its link remembers nothing, and the next run, whose
+        start is later, settles it."""
+        stamp = record.changed_at
+        return stamp if stamp is not None and stamp < self.ctx.host_until else None
 
 
 def _may_have_happened(error: QboError) -> bool:

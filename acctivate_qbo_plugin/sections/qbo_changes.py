@@ -36,7 +36,9 @@ def fetch_changes(ctx: SectionContext, entities: Sequence[str], *, cdc: bool = T
     changes = QboChanges()
     if since is not None and cdc:
         try:
-            result = ctx.services.shared_changes(entities, since) or qbo.cdc(list(entities), since)
+            result = ctx.services.shared_changes(entities, since)
+            if result is None:
+                result = qbo.cdc(list(entities), since)
         except CdcWindowTooOld:
             pass  # held back more than ~29 days: page through the query instead
         else:
@@ -53,7 +55,9 @@ def fetch_changes(ctx: SectionContext, entities: Sequence[str], *, cdc: bool = T
                 base = base.include_inactive()
             result = qbo.query_all(base)
         else:
-            result = qbo.changed_since(entity, since)
+            shared = ctx.services.shared_query(entity, since)
+            # (an empty result is falsy: compare with None)
+            result = shared if shared is not None else qbo.changed_since(entity, since)
         if result.time is not None:
             ctx.saw_qbo_time(result.time)
         changes.changed[entity] = list(result.rows)

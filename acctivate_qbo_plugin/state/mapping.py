@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, delete, select, tuple_
+from sqlalchemy import ColumnElement, Connection, delete, exists, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from acctivate_qbo_plugin.crashpoints import crash_point
@@ -30,6 +31,7 @@ class Link:
     state: str = "synced"
     natural_key: str | None = None
     attempts: int = 0
+    host_changed_at: datetime | None = None
 
     @property
     def pending(self) -> bool:
@@ -41,6 +43,21 @@ class Link:
 
     def with_(self, **changes: object) -> Link:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+_FIELDS = (
+    "kind",
+    "host_key",
+    "qbo_entity",
+    "qbo_id",
+    "sync_token",
+    "fingerprint",
+    "qbo_updated_at",
+    "state",
+    "natural_key",
+    "attempts",
+    "host_changed_at",
+)
 
 
 def _link(row: SyncMap) -> Link:
@@ -55,6 +72,7 @@ def _link(row: SyncMap) -> Link:
         state=row.state,
         natural_key=row.natural_key,
         attempts=row.attempts,
+        host_changed_at=row.host_changed_at,
     )
 
 
@@ -72,26 +90,56 @@ class MappingStore:
     def links(self, kind: str, host_keys: Iterable[str]) -> dict[str, Link]:
         keys = list(dict.fromkeys(host_keys))
         found: dict[str, Link] = {}
-        with self._store.session() as session:
-            for chunk in _chunks(keys):
-                rows = session.scalars(
-                    select(SyncMap).where(SyncMap.kind == kind, SyncMap.host_key.in_(chunk))
-                )
-                found.update((r.host_key, _link(r)) for r in rows)
+        for chunk in _chunks(keys):
+            for link in self._select(SyncMap.kind == kind, SyncMap.host_key.in_(chunk)):
+                found[link.host_key] = link
         return found
 
     def by_qbo_ids(self, qbo_entity: str, qbo_ids: Iterable[str]) -> dict[str, Link]:
         ids = list(dict.fromkeys(qbo_ids))
         found: dict[str, Link] = {}
-        with self._store.session() as session:
-            for chunk in _chunks(ids):
-                rows = session.scalars(
-                    select(SyncMap).where(
-                        SyncMap.qbo_entity == qbo_entity, SyncMap.qbo_id.in_(chunk)
-                    )
-                )
-                found.update((r.qbo_id, _link(r)) for r in rows if r.qbo_id is not None)
+        for chunk in _chunks(ids):
+            for link in self._select(SyncMap.qbo_entity == qbo_entity, SyncMap.qbo_id.in_(chunk)):
+                if link.qbo_id is not None:
+                    found[link.qbo_id] = link
         return found
+
+    def _select(self, *conditions: Any) -> list[Link]:
+        # Plain rows, not ORM objects: a review reads thousands of links at a time.
+        table = SyncMap.__table__
+        with self._store.engine.connect() as connection:
+            rows = connection.execute(select(*(table.c[f] for f in _FIELDS)).where(*conditions))
+            return [Link(*row) for row in rows]  # _FIELDS is Link's field order
+
+    def settled_condition(
+        self, kind: str
+    ) -> Callable[[ColumnElement[Any], ColumnElement[Any]], ColumnElement[bool]]:
+        """SQL for "this host row is in QBO as of its change time", for a host query in the
+        same database to leave settled rows out (see :meth:`settled_stamps`)."""
+        table = SyncMap.__table__
+
+        def settled(key: ColumnElement[Any], changed_at: ColumnElement[Any]) -> ColumnElement[bool]:
+            return exists().where(
+                table.c.kind == kind,
+                table.c.host_key == key,
+                table.c.state == "synced",
+                table.c.host_changed_at == changed_at,
+            )
+
+        return settled
+
+    def settled_stamps(self, kind: str, since: datetime | None) -> dict[str, datetime]:
+        """host key -> the host change time its synced link last matched, for links whose
+        time is at or after ``since``: a review skips a row while its change time is that one.
+        (One range scan: a review of thousands of rows must not cost thousands of lookups.)"""
+        table = SyncMap.__table__
+        query = select(table.c.host_key, table.c.host_changed_at).where(
+            table.c.kind == kind, table.c.state == "synced", table.c.host_changed_at.is_not(None)
+        )
+        if since is not None:
+            query = query.where(table.c.host_changed_at >= since)
+        with self._store.engine.connect() as connection:
+            return {key: stamp for key, stamp in connection.execute(query)}
 
     def qbo_ids(self, kind: str) -> dict[str, str]:
         """host key -> QBO Id for every synced record of a kind (for references)."""
@@ -129,30 +177,29 @@ class MappingStore:
             crash_point("mapping.saving")
 
     def _write(self, session: Session, batch: dict[tuple[str, str], Link]) -> None:
+        # Bulk statements (one executemany for the new links, one for the known ones), not
+        # an object per link: a push saves thousands of links, and the unit of work would
+        # cost more than the push's own requests.
         now = datetime.now(UTC)
         keys = list(batch)
-        existing: dict[tuple[str, str], SyncMap] = {}
+        table = SyncMap.__table__
+        known: set[tuple[str, str]] = set()
         for start in range(0, len(keys), _IN_CHUNK):
             chunk = keys[start : start + _IN_CHUNK]
-            for row in session.scalars(
-                select(SyncMap).where(tuple_(SyncMap.kind, SyncMap.host_key).in_(chunk))
-            ):
-                existing[(row.kind, row.host_key)] = row
+            query = select(table.c.kind, table.c.host_key).where(
+                tuple_(table.c.kind, table.c.host_key).in_(chunk)
+            )
+            known.update((kind, host_key) for kind, host_key in session.execute(query))
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         for key, link in batch.items():
-            row = existing.get(key)
-            if row is None:
-                row = SyncMap(kind=link.kind, host_key=link.host_key)
-                session.add(row)
-            row.qbo_entity = link.qbo_entity
-            row.qbo_id = link.qbo_id
-            row.sync_token = link.sync_token
-            row.fingerprint = link.fingerprint
-            row.qbo_updated_at = link.qbo_updated_at
-            row.state = link.state
-            row.natural_key = link.natural_key
-            row.attempts = link.attempts
-            row.updated_at = now
-        session.flush()
+            values = {name: getattr(link, name) for name in _FIELDS}
+            values["updated_at"] = now
+            (changed if key in known else new).append(values)
+        if new:
+            session.execute(insert(SyncMap), new)
+        if changed:
+            session.execute(update(SyncMap), changed)  # by primary key (kind, host_key)
 
     def remove(self, kind: str, host_keys: Iterable[str]) -> None:
         keys = list(host_keys)

@@ -138,9 +138,13 @@ class SyncMap(Base):
     state: Mapped[str] = mapped_column(String(10), default="synced")
     natural_key: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(default=0)
+    host_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """The host row's ``changed_at`` when it last matched what QBO has: while it is the
+    same, re-reviewing the row costs nothing (it is not even read)."""
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (
         Index("ux_tbSyncMap_qbo", "qbo_entity", "qbo_id", unique=True),
         Index("ix_tbSyncMap_state", "kind", "state"),
+        Index("ix_tbSyncMap_host_changed", "kind", "host_changed_at"),
     )

@@ -37,8 +37,11 @@ class UtcDateTime(TypeDecorator[datetime]):
         return as_utc(value).replace(tzinfo=None)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        # Hot: a review reads thousands of change times. Stored values are naive UTC.
         if value is None:
             return None
-        if isinstance(value, str):  # SQLite rows written by SQL expressions
+        if isinstance(value, str):  # SQLite keeps text
             value = datetime.fromisoformat(value)
-        return as_utc(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

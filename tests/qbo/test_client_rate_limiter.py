@@ -120,3 +120,38 @@ def test_one_limiter_per_realm_in_the_process() -> None:
     assert shared_rate_limiter("http://127.0.0.1:1", "realm-b") is not first
     scaled = RateLimits.time_scaled(60.0)
     assert scaled.minute_seconds == 1.0 and scaled.requests_per_second == 10
+
+
+def test_a_request_delayed_on_the_way_holds_its_place_in_the_second(
+    fake_clock: FakeClock,
+) -> None:
+    """The server counts a request when it arrives, which may be long after we sent it. With
+    one request a second, the next must wait a second past the *answer* of the first, not
+    past its send: a first request that arrived late would otherwise share the server's
+    second with the next, and QBO would answer 429."""
+    limits = RateLimits(
+        requests_per_second=1,
+        requests_per_minute=None,
+        batch_per_minute=None,
+        max_in_flight=None,
+        window_margin=0.0,
+    )
+    limiter = RateLimiter(limits, clock=fake_clock, sleep=fake_clock.sleep)
+    next_started: list[float] = []
+    next_waiting = threading.Event()
+
+    def next_request() -> None:
+        next_waiting.set()
+        with limiter.slot():
+            next_started.append(fake_clock())
+
+    with limiter.slot():  # the first: sent now, answered 5 s later
+        thread = threading.Thread(target=next_request)
+        thread.start()
+        assert next_waiting.wait(WAIT)
+        fake_clock.advance(5.0)
+        assert not next_started, "the next request went while the first was in flight"
+        answered = fake_clock()
+    thread.join(WAIT)
+    assert not thread.is_alive(), "the next request never started"
+    assert next_started and next_started[0] >= answered + 1.0

@@ -1,4 +1,5 @@
-"""CDC windows over the 1000-object cap are split until nothing is lost; old windows refused."""
+"""CDC windows over the 1000-object cap are read forward until nothing is lost, at about one
+call per thousand changes; crowded seconds are queried; old windows refused."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def window_start(client: Any) -> datetime:
     return time
 
 
-def test_window_over_the_cap_is_split_and_nothing_is_lost(
+def test_window_over_the_cap_is_read_forward_and_nothing_is_lost(
     qbo_sandbox: Any, make_client: Any
 ) -> None:
     client = make_client(qbo_sandbox)
@@ -36,7 +37,9 @@ def test_window_over_the_cap_is_split_and_nothing_is_lost(
     result = client.cdc(["Customer"], since)
     settle(client)
     calls = qbo_sandbox.count_requests("cdc") - before
-    assert calls == result.calls >= 3  # 2600 changes cannot come in fewer than three answers
+    # 2600 changes cannot come in fewer than three answers; each answer re-reads only the
+    # second it was cut in, so three is also enough.
+    assert calls == result.calls == 3
 
     live = {r["Id"] for r in created} - set(deleted_ids)
     assert {row["Id"] for row in result.changed["Customer"]} == live
@@ -71,6 +74,74 @@ def test_several_entities_split_per_entity(qbo_sandbox: Any, make_client: Any) -
     assert {r["Id"] for r in result.changed["Item"]} == {i["Id"] for i in items}
     assert result.changed["Vendor"] == () and result.deleted["Vendor"] == ()
     assert result.calls == 4  # the full answer, then one per entity
+
+
+def test_several_entities_over_the_cap_cost_about_one_call_per_thousand(
+    qbo_sandbox: Any, make_client: Any
+) -> None:
+    client = make_client(qbo_sandbox)
+    since = window_start(client)
+    made: dict[str, set[str]] = {"Customer": set(), "Vendor": set()}
+    for index in range(3000):
+        if index % 10 == 0:
+            qbo_sandbox.clock.shift(1)
+        entity = "Customer" if index % 2 else "Vendor"
+        made[entity].add(qbo_sandbox.put_entity(entity, {"DisplayName": f"Both {index}"})["Id"])
+    qbo_sandbox.clock.shift(1)
+    result = client.cdc(["Customer", "Vendor"], since)
+    assert {r["Id"] for r in result.changed["Customer"]} == made["Customer"]
+    assert {r["Id"] for r in result.changed["Vendor"]} == made["Vendor"]
+    # The full answer of both, then each entity's 1500 changes in two answers.
+    assert result.calls == 5
+
+
+def test_entities_crowded_out_of_a_full_answer_are_asked_again_together(
+    qbo_sandbox: Any, make_client: Any
+) -> None:
+    client = make_client(qbo_sandbox)
+    since = window_start(client)
+    customers = set()
+    for index in range(1500):
+        if index % 10 == 0:
+            qbo_sandbox.clock.shift(1)
+        customers.add(qbo_sandbox.put_entity("Customer", {"DisplayName": f"Early {index}"})["Id"])
+    qbo_sandbox.clock.shift(1)
+    # Changed after every customer: the full first answer has no room for them.
+    vendors = {
+        qbo_sandbox.put_entity("Vendor", {"DisplayName": f"Late {i}"})["Id"] for i in range(5)
+    }
+    qbo_sandbox.clock.shift(1)
+    result = client.cdc(["Customer", "Vendor", "Item"], since)
+    assert {r["Id"] for r in result.changed["Customer"]} == customers
+    assert {r["Id"] for r in result.changed["Vendor"]} == vendors
+    # The full answer; the customers on from their newest change; vendors and items together.
+    assert result.calls == 3
+
+
+def test_a_second_with_more_changes_than_an_answer_holds_is_queried(
+    qbo_sandbox: Any, make_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_client(qbo_sandbox)
+    since = window_start(client)
+    qbo_sandbox.clock.shift(1)
+    qbo_sandbox.clock.freeze()
+    crowded = {
+        qbo_sandbox.put_entity("Customer", {"DisplayName": f"Same second {i}"})["Id"]
+        for i in range(1200)
+    }
+    qbo_sandbox.clock.shift(1)
+    later = qbo_sandbox.put_entity("Customer", {"DisplayName": "A second later"})["Id"]
+    qbo_sandbox.clock.unfreeze()
+    qbo_sandbox.clock.shift(1)
+    before_cdc, before_query = (qbo_sandbox.count_requests(k) for k in ("cdc", "query"))
+    with caplog.at_level("WARNING", logger="acctivate_qbo_plugin.qbo.cdc"):
+        result = client.cdc(["Customer"], since)
+    assert {r["Id"] for r in result.changed["Customer"]} == crowded | {later}
+    # A full answer, then one from the crowded second (full again, all of it that second), the
+    # query of the second (its own paging re-checks it), then one answer for the rest.
+    assert qbo_sandbox.count_requests("cdc") - before_cdc == result.calls == 3
+    assert qbo_sandbox.count_requests("query") > before_query
+    assert "reading them with a query" in caplog.text
 
 
 def test_small_window_is_one_call(qbo_sandbox: Any, make_client: Any) -> None:

@@ -144,3 +144,18 @@ def test_a_deleted_customer_with_invoices_is_made_inactive_with_a_warning(host: 
     assert any("has transactions in the host" in m_ for m_ in customers.messages)
     row = host.erp.get(m.Customer, customer)
     assert row is not None and row.active is False  # never deleted
+
+
+def test_a_garbled_shared_read_turns_no_section_red(host: FakeHost) -> None:
+    """A run reads QBO's changes for all its sections in one shared CDC call. When that one
+    answer comes back garbled, each section reads its own changes instead: one passing fault
+    must not turn every pulling section red for the run."""
+    vendor = host.sandbox.put_entity("Vendor", {"DisplayName": "After The Garble"})
+    host.sandbox.faults.malformed_next(1, "truncated", match="/cdc")
+    result = host.sync_now()
+    assert result.outcome == "success", result.messages
+    assert host.erp.rows(m.Vendor, name="After The Garble")
+    assert (
+        qbo_id_of(host, "vendor", host.erp.rows(m.Vendor, name="After The Garble")[0].id)
+        == (vendor["Id"])
+    )

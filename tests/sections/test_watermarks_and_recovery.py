@@ -27,9 +27,14 @@ def test_hold_keeps_the_sync_time_and_re_reviewing_costs_no_writes(host: FakeHos
         [("Cost of Goods Sold", "9.00", "0"), ("Inventory Asset", "0", "8.00")], number="GL-HBAD"
     )
     held = store.sync_time("journals").sync_time
+    qbo_before = store.sync_time("journals").qbo_sync_time
     result = host.sync_now()
     assert result.sections["journals"].counts.created == 5
     assert store.sync_time("journals").sync_time == held  # an error: the window is kept
+    # The error is about a host record: the QBO side was reviewed cleanly and moves on, so
+    # the next run does not read QBO's changes of this window again.
+    qbo_after = store.sync_time("journals").qbo_sync_time
+    assert qbo_after is not None and (qbo_before is None or qbo_after > qbo_before)
 
     before = writes(host)
     again = host.sync_now()  # reviews the same six journals
@@ -150,3 +155,96 @@ def test_a_refused_create_gets_a_new_requestid_once_fixed_outside_the_record(
     accepted = host.sync_now()
     assert accepted.sections["journals"].outcome == "success"
     assert len(qbo_records(host, "JournalEntry", DocNumber="GL-CLOSE")) == 1
+
+
+def test_plugin_tables_in_their_own_database_still_sync_only_what_changed(
+    connected_host_factory, tmp_path
+) -> None:
+    """``[database] url`` puts the plugin's tables in a database of their own: the host's
+    records are still read from the host's database, and records already in QuickBooks as
+    they are cost nothing on the next run (found without a join across the two)."""
+    from sqlalchemy import inspect
+
+    plugin_url = f"sqlite:///{tmp_path / 'plugin-tables.db'}"
+    host = connected_host_factory(database={"url": plugin_url})
+    assert host.sync_now().outcome == "success"
+    assert str(host.runtime.store.engine.url) == plugin_url
+    assert not inspect(host.erp.engine).has_table("tbSyncMap")
+
+    product = host.erp.create_product("SEP-1", price="10.00", taxable=False)
+    customer = host.erp.create_customer("Separate Tables Customer")
+    invoices = [
+        host.erp.post_invoice(customer, [(product, 1, "10.00")], number=f"INV-SEP{n}")
+        for n in range(3)
+    ]
+    pushed = host.sync_now()
+    assert pushed.sections["invoices"].counts.created == 3
+
+    before = writes(host)
+    again = host.sync_now()
+    assert again.sections["invoices"].counts.unchanged == 3
+    assert writes(host) == before
+
+    host.erp.edit_invoice(invoices[1], memo="leave at the back door")
+    edited = host.sync_now()
+    assert edited.sections["invoices"].counts.updated == 1
+    assert edited.sections["invoices"].counts.unchanged == 2
+    assert qbo_one(host, "Invoice", DocNumber="INV-SEP1")["PrivateNote"] == "leave at the back door"
+
+
+def test_a_quickbooks_customer_that_cannot_be_imported_holds_the_quickbooks_side(
+    host: FakeHost,
+) -> None:
+    """Customers sync both ways: an error about a QBO customer (here one without a usable
+    name) must keep QBO's side of the window, or the next run would read past it and the
+    customer would never come in, even once fixed in QBO."""
+    store = host.runtime.store
+    before = store.sync_time("customers")
+    broken = host.sandbox.put_entity("Customer", {"DisplayName": ["not", "text"]})
+    result = host.sync_now()
+    assert result.sections["customers"].outcome == "error"
+    after = store.sync_time("customers")
+    assert after.qbo_sync_time == before.qbo_sync_time
+    assert after.sync_time == before.sync_time
+
+    host.sandbox.put_entity("Customer", {**broken, "DisplayName": "Fixed In QuickBooks"})
+    fixed = host.sync_now()
+    assert fixed.sections["customers"].outcome == "success"
+    assert len(host.erp.rows(m.Customer, name="Fixed In QuickBooks")) == 1
+
+
+def test_a_row_changed_during_the_run_is_read_again_next_run(host: FakeHost) -> None:
+    """A row the host changes while a run is under way could change again within the same
+    tick of the host's clock and keep its change time; so its link must not remember that
+    time as settled (which would let the next review skip the row unread). The run after
+    settles it, and from then on an unchanged row is not read at all."""
+    product = host.erp.create_product("TICK-1", price="10.00", taxable=False)
+    customer = host.erp.create_customer("Same Tick Customer")
+    invoice = host.erp.post_invoice(customer, [(product, 1, "10.00")], number="INV-TICK")
+    assert host.sync_now().sections["invoices"].counts.created == 1
+
+    class ClerkEditingMeanwhile:
+        @hookimpl
+        def acctivate_section_started(self, section: str) -> None:
+            if section == "invoices":
+                host.erp.edit_invoice(invoice, memo="edited while the sync ran")
+
+    def settled_at() -> Any:
+        return (
+            MappingStore(host.runtime.store)
+            .links("invoice", [str(invoice)])[str(invoice)]
+            .host_changed_at
+        )
+
+    host.pm.register(ClerkEditingMeanwhile(), name="clerk")
+    during = host.sync_now()
+    host.pm.unregister(name="clerk")
+    assert during.sections["invoices"].counts.updated == 1
+    assert qbo_one(host, "Invoice", DocNumber="INV-TICK")["PrivateNote"] == (
+        "edited while the sync ran"
+    )
+    assert settled_at() is None  # changed after the run began: not remembered as settled
+
+    after = host.sync_now()
+    assert after.sections["invoices"].counts.unchanged == 1
+    assert settled_at() is not None  # now before the run's start: settled
