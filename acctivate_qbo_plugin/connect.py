@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -126,9 +126,9 @@ def open_configured_client(
     What a host with its own schema passes as ``SyncServices.qbo_factory``
     (``lambda: open_configured_client(settings)``).
 
-    :param client_settings: retries, rate limits and timeouts other than QBO's real ones
-        (benchmarks and tests against the sandbox); the config file's ``minor_version`` and
-        ``timeout_seconds`` still apply.
+    :param client_settings: the client's settings, used as given (``acctivate-qbo status``
+        asks with short timeouts and no retries); by default QBO's real limits and the config
+        file's ``minor_version``.
     :raises NotConnected: no company is connected yet (the message says how to connect).
     """
     from acctivate_qbo_plugin.services import NotConnected
@@ -150,11 +150,7 @@ def open_configured_client(
         base_url=endpoints.base_url,
         token_url=qbo.token_url or endpoints.token_url,
         client_id=qbo.client_id,
-        settings=replace(
-            client_settings or ClientSettings(),
-            minorversion=qbo.minor_version,
-            read_timeout=qbo.timeout_seconds,
-        ),
+        settings=client_settings or ClientSettings(minorversion=qbo.minor_version),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,11 +129,21 @@ class SyncServices:
 def open_configured_client(
     settings: Settings, client_settings: ClientSettings | None = None
 ) -> QboClient:
-    """The QBO client the config file describes (see
-    :func:`acctivate_qbo_plugin.connect.open_configured_client`, which this is)."""
+    """The client a sync uses: :func:`acctivate_qbo_plugin.connect.open_configured_client`
+    with the config file's ``minor_version`` and ``timeout_seconds`` applied over
+    ``client_settings`` (retries and rate limits other than QBO's real ones, for benchmarks
+    and tests against the sandbox)."""
     from acctivate_qbo_plugin.connect import open_configured_client as open_client
+    from acctivate_qbo_plugin.qbo import ClientSettings
 
-    return open_client(settings, client_settings)
+    return open_client(
+        settings,
+        replace(
+            client_settings or ClientSettings(),
+            minorversion=settings.qbo.minor_version,
+            read_timeout=settings.qbo.timeout_seconds,
+        ),
+    )
 
 
 def default_services(
